@@ -1,0 +1,79 @@
+"""The ``speedlab`` command: parses arguments and calls library functions, nothing more.
+
+Each subcommand lives in its own module with a ``register(app)`` function; ``main(argv)``
+turns every failure into a one-line message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from speedlab import __version__
+from speedlab._exceptions import SpeedlabError
+from speedlab.cli import demo, fakehub, github, lesson, primes
+
+__all__ = ["app", "main", "run"]
+
+app = typer.Typer(
+    name="speedlab",
+    help="Speed up Python programs with concurrency, and measure why one way wins.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"speedlab {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Speed up Python programs with concurrency, and measure why one way wins."""
+
+
+for _module in (lesson, primes, github, fakehub, demo):
+    _module.register(app)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = app(args=args, prog_name="speedlab", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("speedlab: aborted", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("\nspeedlab: interrupted", file=sys.stderr)
+        return 130
+    except SpeedlabError as exc:
+        print(f"speedlab: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except typer.exceptions.TyperException as exc:  # click's usage errors, re-exported by typer
+        message = exc.format_message()
+        if not message:  # no arguments at all: typer already printed the help
+            return 0
+        print(f"speedlab: error: {message}", file=sys.stderr)
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
