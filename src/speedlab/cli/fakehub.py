@@ -1,11 +1,196 @@
-"""The ``speedlab fakehub``  subcommand (not written yet)."""
+"""The ``speedlab fakehub`` subcommand: run the GitHub search simulator in the foreground.
+
+It only turns options into a :class:`~speedlab.fakehub.FakeHubConfig` and calls
+:func:`speedlab.fakehub.serve`; every check (probabilities, ``N/SECONDS``, loopback only) lives in
+the library so that scripts get the same errors as the command line.
+
+Stopping: Ctrl-C (SIGINT) or SIGTERM stops the server cleanly, prints the final statistics and
+exits with code 0 -- stopping is the normal way for a server to end, not a failure.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
 
-__all__ = ["register"]
+from speedlab._exceptions import UsageError
+from speedlab.fakehub import FakeHubConfig, parse_rate_limit, serve
+from speedlab.fakehub.config import (
+    DEFAULT_NULL_OWNER_RATE,
+    DEFAULT_SECONDARY_RETRY_AFTER,
+    DEFAULT_WINDOW,
+    REALISTIC_AUTHENTICATED_LIMIT,
+    REALISTIC_UNAUTHENTICATED_LIMIT,
+)
+from speedlab.fakehub.server import DEFAULT_HOST, check_loopback
+
+__all__ = ["fakehub", "register"]
+
+_FAULTS = "Faults (probabilities are exclusive; their sum must be <= 1)"
+_LIMITS = "Rate limits"
+
+
+def fakehub(
+    host: Annotated[
+        str, typer.Option(help="Loopback address to bind (127.0.0.1, ::1 or localhost).")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="TCP port; 0 picks a free one.")] = 0,
+    latency: Annotated[
+        float, typer.Option(help="Seconds added to every search response.", metavar="S")
+    ] = 0.0,
+    jitter: Annotated[
+        float,
+        typer.Option(help="Extra uniform random delay in [0, S] seconds.", metavar="S"),
+    ] = 0.0,
+    rate_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Requests per fixed window for every identity, e.g. 30/60. Default: unlimited.",
+            metavar="N/SECONDS",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = None,
+    realistic: Annotated[
+        bool,
+        typer.Option(
+            "--realistic",
+            help="GitHub's real limits: 30/60 s with a token, 10/60 s without.",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = False,
+    unauthenticated_limit: Annotated[
+        int | None,
+        typer.Option(
+            help="Limit per window without a token (default: same as --rate-limit).",
+            metavar="N",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = None,
+    limit_status: Annotated[
+        int,
+        typer.Option(help="Status of rate-limited responses: 403 or 429.", rich_help_panel=_LIMITS),
+    ] = 403,
+    secondary_inflight: Annotated[
+        int | None,
+        typer.Option(
+            help="Refuse requests beyond N in flight per identity (secondary limit).",
+            metavar="N",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = None,
+    retry_after: Annotated[
+        int,
+        typer.Option(
+            help="Retry-After seconds on secondary-limit responses.",
+            metavar="S",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = DEFAULT_SECONDARY_RETRY_AFTER,
+    no_retry_after_rate: Annotated[
+        float,
+        typer.Option(
+            help="Probability that a secondary-limit response has no Retry-After.",
+            metavar="P",
+            rich_help_panel=_LIMITS,
+        ),
+    ] = 0.0,
+    error_rate: Annotated[
+        float,
+        typer.Option(
+            help="Probability of a 502/503 response.", metavar="P", rich_help_panel=_FAULTS
+        ),
+    ] = 0.0,
+    error_delay: Annotated[
+        float,
+        typer.Option(
+            help="Extra seconds before a 5xx response.", metavar="S", rich_help_panel=_FAULTS
+        ),
+    ] = 0.0,
+    drop_rate: Annotated[
+        float,
+        typer.Option(
+            help="Probability of closing the connection without a response.",
+            metavar="P",
+            rich_help_panel=_FAULTS,
+        ),
+    ] = 0.0,
+    malformed_rate: Annotated[
+        float,
+        typer.Option(
+            help="Probability of a 200 with a truncated JSON body.",
+            metavar="P",
+            rich_help_panel=_FAULTS,
+        ),
+    ] = 0.0,
+    incomplete_rate: Annotated[
+        float,
+        typer.Option(
+            help="Probability of a 200 with incomplete_results true and fewer items.",
+            metavar="P",
+            rich_help_panel=_FAULTS,
+        ),
+    ] = 0.0,
+    null_owner_rate: Annotated[
+        float,
+        typer.Option(help="Fraction of items whose owner is null (0 disables).", metavar="P"),
+    ] = DEFAULT_NULL_OWNER_RATE,
+    token: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Accept only this token (repeatable); others get 401. Default: any token.",
+            metavar="TOKEN",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the fault and latency random source.")] = 0,
+    duration: Annotated[
+        float | None,
+        typer.Option(
+            help="Stop by itself after S seconds (default: run until Ctrl-C).", metavar="S"
+        ),
+    ] = None,
+) -> int:
+    """Serve a local simulator of GitHub's GET /search/repositories until Ctrl-C."""
+    check_loopback(host)
+    settings: dict[str, Any] = {}
+    if realistic:
+        settings.update(
+            rate_limit=(REALISTIC_AUTHENTICATED_LIMIT, DEFAULT_WINDOW),
+            unauthenticated_limit=REALISTIC_UNAUTHENTICATED_LIMIT,
+        )
+    if rate_limit is not None:
+        settings["rate_limit"] = parse_rate_limit(rate_limit)
+    if unauthenticated_limit is not None:
+        settings["unauthenticated_limit"] = unauthenticated_limit
+    if duration is not None and not duration >= 0:
+        raise UsageError(f"duration must be a non-negative number of seconds, got {duration!r}")
+    settings.update(
+        latency=latency,
+        jitter=jitter,
+        limit_status=limit_status,
+        secondary_inflight=secondary_inflight,
+        secondary_retry_after=retry_after,
+        no_retry_after_rate=no_retry_after_rate,
+        error_rate=error_rate,
+        error_delay=error_delay,
+        drop_rate=drop_rate,
+        malformed_rate=malformed_rate,
+        incomplete_rate=incomplete_rate,
+        null_owner_rate=null_owner_rate,
+        tokens=frozenset(token) if token else None,
+        seed=seed,
+    )
+    config = FakeHubConfig(**settings)
+
+    def ready(url: str) -> None:
+        print(f"fakehub serving on {url}  (Ctrl-C to stop)", flush=True)
+        print(f"fakehub: {config.describe()}", flush=True)
+
+    statistics = serve(config, host, port, ready=ready, duration=duration)
+    print(f"fakehub stopped: {statistics.summary()}", flush=True)
+    return 0
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the ``fakehub`` command to ``app``."""
+    app.command("fakehub")(fakehub)

@@ -1,0 +1,365 @@
+"""Run the simulator: inside a running event loop, in a background thread, or in the foreground.
+
+* :class:`AsyncFakeHub` -- ``async with AsyncFakeHub(config) as hub`` inside your own loop;
+* :class:`FakeHub` -- ``with FakeHub(config) as hub`` from synchronous code and tests: the server
+  runs on its own event loop in a background thread, so blocking clients (``requests``, threads,
+  processes) can call it, and ``close()`` stops and joins that thread;
+* :func:`serve` -- the ``speedlab fakehub`` command: serves until SIGINT/SIGTERM (or a duration).
+
+Only loopback addresses are accepted: speedlab never opens a port to the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import signal
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from speedlab._exceptions import SpeedlabError, TimeoutExpired, UsageError
+from speedlab.fakehub.app import SearchService, create_app
+from speedlab.fakehub.config import FakeHubConfig
+from speedlab.fakehub.stats import FakeHubStatistics
+
+__all__ = [
+    "DEFAULT_HOST",
+    "AsyncFakeHub",
+    "FakeHub",
+    "check_loopback",
+    "serve",
+]
+
+#: The address the simulator binds by default.
+DEFAULT_HOST = "127.0.0.1"
+
+# How long start() and close() wait for the server thread before giving up, in seconds.
+_THREAD_TIMEOUT = 10.0
+# Requests still being served when the server stops get this long to finish, in seconds.
+_SHUTDOWN_GRACE = 0.25
+
+
+def check_loopback(host: str) -> str:
+    """Return the address to bind for ``host``, refusing anything but loopback.
+
+    Args:
+        host: ``localhost`` (bound as 127.0.0.1) or a loopback IP address (127.0.0.0/8, ::1).
+
+    Returns:
+        The IP address to bind.
+
+    Raises:
+        UsageError: ``host`` is not a loopback address.
+
+    >>> check_loopback("localhost")
+    '127.0.0.1'
+    """
+    if host.strip().lower() == "localhost":
+        return DEFAULT_HOST
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        address = None
+    if address is None or not address.is_loopback:
+        raise UsageError(
+            f"refusing to serve on {host!r}: fakehub only binds loopback addresses "
+            "(127.0.0.1, ::1 or localhost)"
+        )
+    return str(address)
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class AsyncFakeHub:
+    """The simulator on the running event loop.
+
+    Example:
+        >>> async def demo() -> str:
+        ...     async with AsyncFakeHub(FakeHubConfig()) as hub:
+        ...         return hub.url
+    """
+
+    def __init__(
+        self,
+        config: FakeHubConfig | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Prepare a simulator; nothing listens until :meth:`start`.
+
+        Args:
+            config: the behaviour; the defaults when ``None``.
+            host: a loopback address to bind.
+            port: the TCP port; 0 picks a free one (read it from :attr:`url`).
+            clock: epoch seconds now, for the rate-limit windows.
+
+        Raises:
+            UsageError: ``host`` is not loopback or ``port`` is out of range.
+        """
+        if not (isinstance(port, int) and 0 <= port <= 65535):
+            raise UsageError(f"port must be in 0..65535, got {port!r}")
+        self.config = config or FakeHubConfig()
+        self.host = check_loopback(host)
+        self._port = port
+        self.service = SearchService(self.config, clock=clock)
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:43123`` (the search is at ``url + "/search/..."``).
+
+        Raises:
+            SpeedlabError: the server is not running.
+        """
+        if self._url is None:
+            raise SpeedlabError("fakehub is not running")
+        return self._url
+
+    async def start(self) -> None:
+        """Bind and start serving.
+
+        Raises:
+            UsageError: the address cannot be bound (e.g. the port is in use).
+        """
+        if self._runner is not None:
+            return
+        runner = web.AppRunner(
+            create_app(self.service), access_log=None, shutdown_timeout=_SHUTDOWN_GRACE
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self._port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise UsageError(f"cannot serve on {self.host}:{self._port}: {exc.strerror}") from exc
+        self._runner = runner
+        port = int(runner.addresses[0][1])
+        self._url = _url(self.host, port)
+
+    async def aclose(self) -> None:
+        """Stop serving; requests in progress get a short grace period. Idempotent."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        self._url = None
+
+    async def __aenter__(self) -> AsyncFakeHub:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def statistics(self) -> FakeHubStatistics:
+        """Return what has been served so far."""
+        return self.service.statistics()
+
+    def reset_statistics(self) -> None:
+        """Forget the counters (rate-limit windows are kept)."""
+        self.service.reset_statistics()
+
+
+class FakeHub:
+    """The simulator on its own event loop in a background thread; a context manager.
+
+    Example:
+        >>> import requests
+        >>> with FakeHub(FakeHubConfig(rate_limit=(10, 60))) as hub:
+        ...     r = requests.get(hub.url + "/search/repositories", params={"q": "torch"})
+        ...     (r.status_code, hub.statistics().requests)
+        (200, 1)
+    """
+
+    def __init__(
+        self,
+        config: FakeHubConfig | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Prepare a simulator; nothing runs until :meth:`start` (or ``with``).
+
+        Args:
+            config: the behaviour; the defaults when ``None``.
+            host: a loopback address to bind.
+            port: the TCP port; 0 picks a free one (read it from :attr:`url`).
+            clock: epoch seconds now, for the rate-limit windows.
+
+        Raises:
+            UsageError: ``host`` is not loopback or ``port`` is out of range.
+        """
+        self._hub = AsyncFakeHub(config, host, port, clock=clock)
+        self.config = self._hub.config
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:43123``.
+
+        Raises:
+            SpeedlabError: the server is not running.
+        """
+        return self._hub.url
+
+    def start(self, *, timeout: float = _THREAD_TIMEOUT) -> None:
+        """Start the server thread and wait until it listens.
+
+        Args:
+            timeout: seconds to wait for the server to be ready.
+
+        Raises:
+            UsageError: the address cannot be bound.
+            TimeoutExpired: the server did not start within ``timeout``.
+            SpeedlabError: the hub was already closed.
+        """
+        with self._lock:
+            if self._thread is not None:
+                if self._error is not None or not self._thread.is_alive():
+                    raise SpeedlabError("a FakeHub cannot be restarted after close()")
+                return
+            self._thread = threading.Thread(target=self._run, name="fakehub", daemon=True)
+            self._thread.start()
+        if not self._ready.wait(timeout):
+            self.close()
+            raise TimeoutExpired(f"fakehub did not start within {timeout:g} s")
+        if self._error is not None:
+            self._thread.join(timeout)
+            raise self._error
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            self._stop = asyncio.Event()
+            try:
+                loop.run_until_complete(self._hub.start())
+            except BaseException as exc:
+                self._error = exc
+                return
+            finally:
+                self._ready.set()
+            try:
+                loop.run_until_complete(self._stop.wait())
+            finally:
+                loop.run_until_complete(self._hub.aclose())
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def close(self, *, timeout: float = _THREAD_TIMEOUT) -> None:
+        """Stop the server and join its thread. Idempotent.
+
+        Args:
+            timeout: seconds to wait for the thread to finish.
+
+        Raises:
+            TimeoutExpired: the thread did not finish within ``timeout``.
+        """
+        with self._lock:
+            thread = self._thread
+        if thread is None or not thread.is_alive():
+            return
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already closed on its own
+                loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout)
+        if thread.is_alive():
+            raise TimeoutExpired(f"fakehub did not stop within {timeout:g} s")
+
+    def __enter__(self) -> FakeHub:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def statistics(self) -> FakeHubStatistics:
+        """Return what has been served so far (callable from any thread)."""
+        return self._hub.statistics()
+
+    def reset_statistics(self) -> None:
+        """Forget the counters (rate-limit windows are kept)."""
+        self._hub.reset_statistics()
+
+
+def serve(
+    config: FakeHubConfig | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = 0,
+    *,
+    ready: Callable[[str], None] | None = None,
+    duration: float | None = None,
+) -> FakeHubStatistics:
+    """Serve in the foreground until SIGINT or SIGTERM (or ``duration`` seconds), then stop.
+
+    Args:
+        config: the behaviour; the defaults when ``None``.
+        host: a loopback address to bind.
+        port: the TCP port; 0 picks a free one.
+        ready: called with the URL once the server listens.
+        duration: stop by itself after this many seconds (``None``: only on a signal).
+
+    Returns:
+        The final statistics.
+
+    Raises:
+        UsageError: bad host or port, or the address cannot be bound.
+
+    Example:
+        >>> stats = serve(FakeHubConfig(), duration=0.01)
+    """
+    hub = AsyncFakeHub(config, host, port)
+
+    async def main() -> FakeHubStatistics:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        installed: list[tuple[signal.Signals, Any]] = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(signum)
+            try:
+                loop.add_signal_handler(signum, stop.set)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue  # not the main thread, or no signals here: duration or Ctrl-C only
+            installed.append((signum, previous))
+        try:
+            async with hub:
+                if ready is not None:
+                    ready(hub.url)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), duration)
+        finally:
+            for signum, previous in installed:
+                loop.remove_signal_handler(signum)
+                signal.signal(signum, previous)  # asyncio would leave SIG_DFL behind
+        return hub.statistics()
+
+    return asyncio.run(main())

@@ -1,0 +1,114 @@
+"""``speedlab fakehub``: options, errors, and a real server process stopped by a signal."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from speedlab.cli import main
+
+URL_LINE = re.compile(r"^fakehub serving on (http://127\.0\.0\.1:\d+)  \(Ctrl-C to stop\)$")
+
+
+def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fakehub", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in (
+        "--host", "--port", "--latency", "--jitter", "--rate-limit", "--limit-status",
+        "--secondary-inflight", "--error-rate", "--drop-rate", "--malformed-rate", "--seed",
+        "--realistic", "--token", "--no-retry-after-rate", "--duration",
+    ):  # fmt: skip
+        assert option in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rate-limit", "30"], "rate limit must look like N/SECONDS"),
+        (["--rate-limit", "0/60"], "rate limit needs N >= 1"),
+        (["--error-rate", "1.5"], "error rate must be a probability in [0, 1]"),
+        (["--drop-rate", "-0.1"], "drop rate must be a probability"),
+        (["--malformed-rate", "0.6", "--error-rate", "0.6"], "must sum to <= 1"),
+        (["--latency", "-1"], "latency must be a non-negative number"),
+        (["--jitter", "-0.5"], "jitter must be a non-negative number"),
+        (["--limit-status", "500"], "limit status must be 403 or 429"),
+        (["--secondary-inflight", "0"], "secondary in-flight limit"),
+        (["--host", "0.0.0.0"], "refusing to serve on '0.0.0.0'"),
+        (["--port", "-1"], "port must be in 0..65535"),
+        (["--latency", "soon"], "Invalid value for '--latency'"),
+        (["--duration", "-1"], "duration must be a non-negative"),
+    ],
+)
+def test_bad_options_are_one_line_usage_errors(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["fakehub", *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("speedlab: error: ")
+    assert message in lines[0]
+
+
+def test_runs_for_a_duration_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fakehub", "--duration", "0.05", "--realistic", "--seed", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert URL_LINE.match(lines[0])
+    assert lines[1] == (
+        "fakehub: rate limit: 30/60s with a token, 10/60s without (status 403); seed 4"
+    )
+    assert lines[2].startswith("fakehub stopped: 0 requests")
+
+
+def test_real_process_serves_and_stops_cleanly_on_ctrl_c() -> None:
+    """SIGINT (Ctrl-C) ends the server normally: exit code 0, statistics, no traceback.
+
+    SIGTERM takes the same path; it is tested in-process in tests/fakehub/test_server.py.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "speedlab", "fakehub", "--port", "0", "--rate-limit", "5/60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().rstrip("\n")
+        match = URL_LINE.match(first)
+        assert match, first
+        response = requests.get(
+            match.group(1) + "/search/repositories", params={"q": "torch"}, timeout=10
+        )
+        assert response.status_code == 200
+        assert response.headers["x-ratelimit-limit"] == "5"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "Traceback" not in err
+    assert err == ""
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("fakehub stopped: 1 requests (200: 1)")
+
+
+def test_options_reach_the_server(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "fakehub", "--duration", "0", "--rate-limit", "10/2", "--unauthenticated-limit", "3",
+        "--limit-status", "429", "--secondary-inflight", "4", "--latency", "0.1", "--jitter",
+        "0.05", "--error-rate", "0.1", "--drop-rate", "0.2", "--token", "a", "--token", "b",
+    ]  # fmt: skip
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "fakehub: rate limit: 10/2s with a token, 3/2s without (status 429); "
+        "secondary: > 4 in flight; latency 0.1s + U[0, 0.05]s; faults: errors 0.1, drops 0.2; "
+        "2 token(s) accepted; seed 0"
+    )
