@@ -27,7 +27,13 @@ test: lint
 demo: $(STAMP)
 	$(BIN)/speedlab demo
 
+# primesieve (the C++ speed anchor of benchmarks/primes.py) builds from source: it needs
+# Debian's libprimesieve-dev and a C++ compiler, then the pinned PyPI package.
 bench: $(STAMP)
+	dpkg -s libprimesieve-dev g++ >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq libprimesieve-dev g++)
+	$(BIN)/python -c 'import primesieve' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c constraints.txt 'primesieve==2.3.4'
 	$(BIN)/python benchmarks/primes.py
 
 clean:

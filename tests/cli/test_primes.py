@@ -1,0 +1,225 @@
+"""``speedlab primes``: each mode, each kind of bad input, streaming and a closed pipe."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from itertools import count, islice
+
+import pytest
+
+from speedlab.cli import main
+from speedlab.cli.primes import MAX_BELOW, MAX_CHECK, MAX_COUNT, MAX_START
+from speedlab.lesson.primes import is_prime, naive_prime_stream
+
+
+def naive_first(how_many: int, start: int = 2) -> list[int]:
+    return list(islice(filter(is_prime, count(start)), how_many))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["primes", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def lines(text: str) -> list[int]:
+    return [int(line) for line in text.splitlines()]
+
+
+def test_count_10_prints_2_to_29(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--count", "10")
+    assert (code, err) == (0, "")
+    assert out == "".join(f"{p}\n" for p in islice(naive_prime_stream(), 10))
+    assert out.splitlines()[-1] == "29"
+
+
+def test_count_with_start(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "-n", "7", "--start", "1000")
+    assert code == 0
+    assert lines(out) == naive_first(7, 1000)
+
+
+def test_count_zero_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--count", "0") == (0, "", "")
+
+
+def test_a_count_larger_than_one_output_block(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--count", "10000")
+    assert code == 0
+    assert lines(out) == list(islice(naive_prime_stream(), 10_000))
+
+
+def test_below(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--below", "30")
+    assert code == 0
+    assert lines(out) == [n for n in range(30) if is_prime(n)]
+
+
+def test_below_with_start(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--below", "200", "--start", "100")
+    assert code == 0
+    assert lines(out) == [n for n in range(100, 200) if is_prime(n)]
+
+
+def test_below_under_the_start_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--below", "50", "--start", "60") == (0, "", "")
+
+
+def test_json_count(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--count", "5000", "--start", "17", "--json")
+    assert code == 0
+    assert json.loads(out) == naive_first(5000, 17)
+    assert out.endswith("]\n")
+
+
+def test_json_below_and_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--below", "20", "--json")
+    assert (code, out) == (0, "[2, 3, 5, 7, 11, 13, 17, 19]\n")
+    code, out, _ = run(capsys, "--count", "0", "--json")
+    assert (code, out) == (0, "[]\n")
+
+
+def test_check_says_prime_composite_or_neither(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--check", "7", "8", "9", "0", "1", "2", "561", "7919")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "7 is prime",
+        "8 is composite",
+        "9 is composite",
+        "0 is neither prime nor composite",
+        "1 is neither prime nor composite",
+        "2 is prime",
+        "561 is composite",
+        "7919 is prime",
+    ]
+
+
+def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--check", "1", "97", "100", "--json")
+    assert code == 0
+    assert json.loads(out) == [
+        {"number": 1, "primality": "neither prime nor composite"},
+        {"number": 97, "primality": "prime"},
+        {"number": 100, "primality": "composite"},
+    ]
+
+
+def test_check_accepts_the_documented_maximum(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--check", str(MAX_CHECK))
+    assert (code, out) == (0, f"{MAX_CHECK} is composite\n")
+
+
+def test_help_explains_every_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for word in ("--count", "--below", "--start", "--check", "--json", "neither prime"):
+        assert word in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "choose one of --count N, --below N or --check NUMBER"),
+        (["--count", "-1"], "--count must be >= 0, got -1"),
+        (["--below", "-5"], "--below must be >= 0, got -5"),
+        (["--count", "3", "--start", "-2"], "--start must be >= 0, got -2"),
+        (["--count", str(MAX_COUNT + 1)], "--count must be <= 100,000,000"),
+        (["--below", str(MAX_BELOW + 1)], "--below must be <= 2,000,000,000"),
+        (["--count", "1", "--start", str(MAX_START + 1)], "--start must be <="),
+        (["--check", str(MAX_CHECK + 1)], "a checked number must be <="),
+        (["--check", "--", "-7"], "a checked number must be >= 0, got -7"),
+        (["--check", "-7"], "No such option: -7"),
+        (["--count", "abc"], "Invalid value for '--count'"),
+        (["--below", "1.5"], "Invalid value for '--below'"),
+        (["--check", "7", "x"], "Invalid value for 'NUMBER"),
+        (["--count", "3", "--below", "10"], "--count and --below cannot be used together"),
+        (["--count", "3", "--check", "7"], "--count and --check cannot be used together"),
+        (["--below", "3", "--check"], "--below and --check cannot be used together"),
+        (["--check"], "--check needs at least one number"),
+        (["--check", "7", "--start", "3"], "--start cannot be used with --check"),
+        (["7", "8"], "put --check before them"),
+        (["--count", "3", "7"], "numbers can only be given with --check"),
+        (["--start", "5"], "choose one of"),
+    ],
+)
+def test_bad_input_is_a_one_line_error_with_exit_code_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("speedlab: error: ")
+    assert err.endswith("\n")
+    assert err.count("\n") == 1
+    assert message in err
+
+
+class ClosingReader:
+    """A stdout whose reader goes away after ``keep`` writes, like ``| head``."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.written: list[str] = []
+
+    def write(self, text: str) -> int:
+        if len(self.written) >= self.keep:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        raise OSError("not a real file")
+
+
+@pytest.mark.parametrize("argv", [["--count", str(MAX_COUNT)], ["--below", str(MAX_BELOW)]])
+def test_a_huge_run_streams_and_stops_quietly_when_the_reader_leaves(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    # Only streaming output can get here: building 10**8 primes first would not end in time.
+    reader = ClosingReader(keep=2)
+    monkeypatch.setattr(sys, "stdout", reader)
+    code = main(["primes", *argv])
+    assert code == 1
+    assert len(reader.written) == 2
+    printed = lines("".join(reader.written))
+    assert printed == list(islice(naive_prime_stream(), len(printed)))
+    assert 0 < len(printed) < 100_000
+    assert capsys.readouterr().err == ""
+
+
+def test_real_process_prints_primes_and_survives_a_closed_pipe() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "speedlab", "primes", "--count", "10"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.split() == [str(p) for p in islice(naive_prime_stream(), 10)]
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "speedlab", "primes", "--count", str(MAX_COUNT)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        head = [proc.stdout.readline() for _ in range(3)]
+        proc.stdout.close()  # the reader leaves, as `| head -3` does
+        try:
+            code = proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err = proc.stderr.read()
+    assert head == ["2\n", "3\n", "5\n"]
+    assert code == 1
+    assert err == ""
