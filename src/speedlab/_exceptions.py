@@ -2,14 +2,24 @@
 
     SpeedlabError
      ├── UsageError          bad input from the user (the CLI exits with code 2)
-     └── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
+     ├── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
+     └── GitHubError         the GitHub search job could not do what was asked
+          └── UnsafeOutputPath   a result file would land outside the output directory
 
 Later modules add their own subclasses here, so the tree above stays the one place to look.
+A failed search is *not* an exception: it ends as a failed unit with a reason, so one bad
+keyword never stops the others. ``GitHubError`` is for what cannot be a unit outcome.
 """
 
 from __future__ import annotations
 
-__all__ = ["SpeedlabError", "TimeoutExpired", "UsageError"]
+__all__ = [
+    "GitHubError",
+    "SpeedlabError",
+    "TimeoutExpired",
+    "UnsafeOutputPath",
+    "UsageError",
+]
 
 
 class SpeedlabError(Exception):
@@ -27,3 +37,11 @@ class UsageError(SpeedlabError):
 
 class TimeoutExpired(SpeedlabError, TimeoutError):
     """A call that can block did not finish within its ``timeout``."""
+
+
+class GitHubError(SpeedlabError):
+    """The GitHub search job failed in a way that is not one keyword's outcome."""
+
+
+class UnsafeOutputPath(GitHubError):
+    """Refused to write a result file that would not sit directly inside the output directory."""

@@ -1,0 +1,207 @@
+"""The lecture's downloader as a job: one unit per keyword, any model can run it.
+
+``GitHubJob`` is plain, picklable data (the processes model sends it to its workers). It says
+which keywords still need a search (``units``), which were saved by an earlier run
+(``skipped``), makes the run's shared ``RateGate`` of the kind the model needs, and hands out
+one sans-I/O generator per keyword that searches and then saves the file atomically.
+
+    job = GitHubJob(keywords=["torch", "ML"], config=SearchConfig(token=token_from_env()))
+    gate = job.new_shared_state("local")
+    for key in job.units():
+        outcome = drive(job.unit(key, gate))   # a model's loop: Send -> HTTP, Sleep -> wait
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.context import BaseContext
+
+from speedlab._exceptions import GitHubError, UsageError
+from speedlab.jobs.base import SharingKind
+from speedlab.jobs.effects import UnitGenerator, UnitOutcome, UnitStatus
+from speedlab.jobs.github.query import SearchConfig, validate_keyword
+from speedlab.jobs.github.ratelimit import RateGate
+from speedlab.jobs.github.search import SearchResult, search_keyword
+from speedlab.jobs.github.storage import filename_for, is_saved, render, save_atomic
+
+__all__ = ["DEFAULT_KEYWORDS", "GitHubJob", "utc_timestamp"]
+
+# The lecture's KEYWORDS, in its order.
+DEFAULT_KEYWORDS: tuple[str, ...] = (
+    "search",
+    "torch",
+    "tensorflow",
+    "requests",
+    "alice",
+    "data",
+    "deep",
+    "ML",
+)
+
+
+def utc_timestamp(now: float | None = None) -> str:
+    """Return ``now`` (default: the current time) as ISO-8601 UTC, GitHub style.
+
+    >>> utc_timestamp(0)
+    '1970-01-01T00:00:00Z'
+    """
+    moment = datetime.now(UTC) if now is None else datetime.fromtimestamp(now, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass(frozen=True)
+class GitHubJob:
+    """Search GitHub for Python repositories per keyword and save the owners' ids.
+
+    Example:
+        >>> job = GitHubJob(keywords=["torch", "torch", "ML"], resume=False)
+        >>> job.units()
+        ('torch', 'ML')
+
+    Args:
+        keywords: what to search for; duplicates are dropped, order kept.
+        config: server, token, paging, patience, output.
+        resume: skip keywords already saved in this format (``--resume``, the default).
+        force: fetch every keyword again (``--force``), whatever ``resume`` says.
+        fetched_at: the run's start, ISO-8601 UTC, written in every JSON file of the run.
+
+    Raises:
+        UsageError: no keywords, or an empty or whitespace-only keyword.
+    """
+
+    keywords: Sequence[str] = DEFAULT_KEYWORDS
+    config: SearchConfig = field(default_factory=SearchConfig)
+    resume: bool = True
+    force: bool = False
+    fetched_at: str = field(default_factory=utc_timestamp)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.keywords, str):
+            raise UsageError("keywords must be a list of keywords, not one string")
+        keywords = tuple(dict.fromkeys(validate_keyword(k) for k in self.keywords))
+        if not keywords:
+            raise UsageError("no keywords to search for")
+        object.__setattr__(self, "keywords", keywords)
+
+    @property
+    def name(self) -> str:
+        """The job's name in reports."""
+        return "github"
+
+    def _is_done(self, keyword: str) -> bool:
+        if self.force or not self.resume:
+            return False
+        return is_saved(self.config.out_dir, keyword, self.config.format)
+
+    def units(self) -> tuple[str, ...]:
+        """Return the keywords still to search, in order."""
+        return tuple(k for k in self.keywords if not self._is_done(k))
+
+    def skipped(self) -> tuple[UnitOutcome, ...]:
+        """Return a ``skipped`` outcome for each keyword a previous run already saved."""
+        outcomes = []
+        for keyword in self.keywords:
+            if self._is_done(keyword):
+                name = filename_for(keyword)
+                outcomes.append(
+                    UnitOutcome(
+                        keyword,
+                        "skipped",
+                        detail=f"already saved in {self.config.out_dir / name}",
+                        data={"file": name},
+                    )
+                )
+        return tuple(outcomes)
+
+    def new_shared_state(self, kind: SharingKind, ctx: BaseContext | None = None) -> RateGate:
+        """Create the run's rate gate: ``"local"`` for one process, ``"process"`` for many.
+
+        Args:
+            kind: ``"local"`` (threads, asyncio, sequential) or ``"process"``.
+            ctx: the multiprocessing context of the workers (default: the platform's).
+
+        Returns:
+            A ``RateGate`` assuming GitHub's documented limit until a response says otherwise.
+        """
+        limit, margin = self.config.assumed_limit, self.config.reset_margin
+        if kind == "local":
+            return RateGate.local(assumed_limit=limit, reset_margin=margin)
+        if kind == "process":
+            context = ctx or multiprocessing.get_context()
+            return RateGate.shared(context, assumed_limit=limit, reset_margin=margin)
+        raise ValueError(f"unknown sharing kind {kind!r}")
+
+    def unit(
+        self, key: str, shared: object, *, clock: Callable[[], float] = time.time
+    ) -> UnitGenerator:
+        """Return the generator that searches ``key`` and saves its file.
+
+        Args:
+            key: one of ``keywords``.
+            shared: the gate from ``new_shared_state``.
+            clock: the epoch clock (tests pass a virtual one).
+
+        Raises:
+            TypeError: ``shared`` is not a ``RateGate``.
+            ValueError: ``key`` is not one of this job's keywords.
+        """
+        if not isinstance(shared, RateGate):
+            raise TypeError(f"shared must be the job's RateGate, got {type(shared).__name__}")
+        if key not in self.keywords:
+            raise ValueError(f"{key!r} is not one of this job's keywords")
+        return self._unit(key, shared, clock)
+
+    def _unit(self, key: str, gate: RateGate, clock: Callable[[], float]) -> UnitGenerator:
+        # Seeded from the run's seed and the keyword only: the same under every model.
+        rng = random.Random(f"{self.config.seed}:{key}")
+        result = yield from search_keyword(key, self.config, gate, clock=clock, rng=rng)
+        if result.status == "failed":
+            return _outcome(result, "failed", result.reason)
+        name = filename_for(key)
+        try:
+            save_atomic(
+                self.config.out_dir,
+                name,
+                render(result, self.config.format, fetched_at=self.fetched_at),
+            )
+        except (OSError, GitHubError) as exc:
+            return _outcome(result, "failed", f"cannot save {name}: {exc}")
+        data = {
+            "ids": len(result.ids),
+            "total_count": result.total_count,
+            "incomplete_results": result.incomplete_results,
+            "pages": result.pages,
+            "file": name,
+        }
+        return _outcome(result, "done", _summary(result), data)
+
+
+def _outcome(
+    result: SearchResult,
+    status: UnitStatus,
+    detail: str,
+    data: Mapping[str, object] | None = None,
+) -> UnitOutcome:
+    return UnitOutcome(
+        result.keyword,
+        status,
+        detail=detail,
+        attempts=result.attempts,
+        retries=result.retries,
+        waited=result.waited,
+        data=dict(data or {}),
+    )
+
+
+def _summary(result: SearchResult) -> str:
+    text = f"{_plural(len(result.ids), 'id')}, {_plural(result.pages, 'page')}"
+    return f"{text}, incomplete results" if result.incomplete_results else text

@@ -1,0 +1,320 @@
+"""Search one keyword, every page of it, as a sans-I/O generator: the GitHub job's unit.
+
+The generator yields ``Send(request)`` and ``Sleep(seconds, reason)`` and receives responses;
+the model that drives it only moves bytes and waits. Everything that makes the search correct
+under every model lives here, once:
+
+- pacing: every request first takes a slot from the run's shared ``RateGate``;
+- rate limits: a limited response pauses the gate for *everyone*, for ``Retry-After``, else until
+  the reset plus a margin, else 60 s, doubling (with jitter) on repeats, within ``max_wait``;
+- faults: timeouts, dropped connections, 5xx and malformed bodies are retried ``retries`` times
+  with exponential backoff and full jitter (``uniform(0, min(cap, base * 2**k))``);
+- redirects: followed up to 5 times, and the token is only ever sent to the API's own origin;
+- pages: ``Link rel="next"`` up to ``pages`` pages; 422 past the 1000-result cap ends the search.
+
+Example (a model's loop, in miniature)::
+
+    gen = search_keyword("torch", config, RateGate.local(), rng=random.Random(0))
+    effect = next(gen)
+    while True:
+        reply = send_it(effect.request) if isinstance(effect, Send) else wait(effect.seconds)
+        try:
+            effect = gen.send(reply)
+        except StopIteration as stop:
+            result = stop.value
+            break
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+from urllib.parse import urlsplit
+
+from speedlab.jobs.effects import (
+    Effect,
+    EffectReply,
+    HttpRequest,
+    HttpResponse,
+    Send,
+    Sleep,
+    TransportError,
+)
+from speedlab.jobs.github.query import (
+    SearchConfig,
+    build_search_request,
+    origin_of,
+    request_headers,
+    search_query,
+)
+from speedlab.jobs.github.ratelimit import RateGate, limited_wait
+from speedlab.jobs.github.response import classify
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "SearchGenerator",
+    "SearchResult",
+    "SearchStatus",
+    "retry_backoff",
+    "search_keyword",
+]
+
+# Redirects followed for one request before giving up (a loop, or a misconfigured proxy).
+MAX_REDIRECTS = 5
+
+SearchStatus: TypeAlias = Literal["done", "failed"]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """How one keyword's search ended, with everything the output file and the report need.
+
+    ``total_count`` is the first page's (GitHub's count drifts between calls); ``pages`` counts
+    pages received; ``attempts`` every request sent, ``retries`` those repeated after a fault or
+    a rate limit; ``waited`` the seconds this unit asked to sleep.
+    """
+
+    keyword: str
+    query: str
+    ids: tuple[int, ...]
+    total_count: int | None
+    incomplete_results: bool
+    pages: int
+    status: SearchStatus
+    reason: str = ""
+    attempts: int = 0
+    retries: int = 0
+    waited: float = 0.0
+
+
+SearchGenerator: TypeAlias = Generator[Effect, EffectReply, SearchResult]
+
+
+@dataclass
+class _Progress:
+    keyword: str
+    query: str
+    secret: str | None
+    ids: list[int] = field(default_factory=list)
+    total_count: int | None = None
+    incomplete: bool = False
+    pages: int = 0
+    attempts: int = 0
+    retries: int = 0
+    waited: float = 0.0
+
+    def result(self, status: SearchStatus, reason: str = "") -> SearchResult:
+        return SearchResult(
+            keyword=self.keyword,
+            query=self.query,
+            ids=tuple(self.ids),
+            total_count=self.total_count,
+            incomplete_results=self.incomplete,
+            pages=self.pages,
+            status=status,
+            reason=self.redact(reason),
+            attempts=self.attempts,
+            retries=self.retries,
+            waited=self.waited,
+        )
+
+    def failed(self, reason: str) -> SearchResult:
+        if self.pages:
+            reason = f"page {self.pages + 1}: {reason}"
+        return self.result("failed", reason)
+
+    def redact(self, text: str) -> str:
+        # Server text is quoted in reasons; make sure a token can never ride along.
+        if self.secret:
+            text = text.replace(self.secret, "********")
+        return text
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def retry_backoff(retry: int, config: SearchConfig, rng: random.Random) -> float:
+    """Return the wait before retry number ``retry`` (0-based): full jitter, capped.
+
+    Example:
+        >>> 0 <= retry_backoff(2, SearchConfig(), random.Random(0)) <= 2.0
+        True
+    """
+    ceiling = min(config.backoff_cap, config.backoff_base * 2**retry)
+    return rng.uniform(0.0, ceiling)
+
+
+def search_keyword(
+    keyword: str,
+    config: SearchConfig,
+    gate: RateGate,
+    *,
+    clock: Callable[[], float] = time.time,
+    rng: random.Random,
+) -> SearchGenerator:
+    """Search one keyword: yield effects, receive replies, return a ``SearchResult``.
+
+    Never raises for the server's or the network's behaviour: every way of ending is a result,
+    ``done`` or ``failed`` with a reason that never contains the token.
+
+    Example:
+        >>> gen = search_keyword("torch", SearchConfig(), RateGate.local(), rng=random.Random(0))
+        >>> next(gen).request.url
+        'https://api.github.com/search/repositories?q=torch+language%3Apython&per_page=30'
+
+    Args:
+        keyword: what to search for (with ``language:python``).
+        config: the run's configuration.
+        gate: the run's shared rate gate.
+        clock: the epoch clock; the gate and ``x-ratelimit-reset`` speak epoch seconds.
+        rng: a seeded random source for jitter, so that a run can be replayed.
+
+    Returns:
+        The search's result (as the generator's return value).
+
+    Raises:
+        UsageError: the keyword is empty or only whitespace (on the first ``next``).
+        TypeError: the model sent back something that is not a reply to the effect.
+    """
+    progress = _Progress(
+        keyword, search_query(keyword), config.token.reveal() if config.token else None
+    )
+    api_origin = origin_of(config.api)
+    next_url: str | None = None
+    limit_repeats = 0
+    last_limit = ""
+
+    while progress.pages < config.pages:
+        request = build_search_request(keyword, config, next_url)
+        failures = 0
+        redirects = 0
+        while True:
+            # 1. Wait for a slot: the whole run shares one rate limit.
+            while (wait := gate.reserve(clock())) > 0:
+                if progress.waited + wait > config.max_wait:
+                    return progress.failed(_over_budget(wait, progress.waited, config, last_limit))
+                yield Sleep(wait, f"rate limited, resuming in {_seconds(wait)} s")
+                progress.waited += wait
+
+            # 2. Send, and account for the slot whatever happens.
+            progress.attempts += 1
+            try:
+                reply = yield Send(request)
+            except BaseException:
+                gate.release()  # closed or cancelled while in flight
+                raise
+            if isinstance(reply, TransportError):
+                gate.release()
+                label: str = reply.kind
+                detail = f"{reply.kind}: {reply.message}"
+                server_wait = None
+            elif isinstance(reply, HttpResponse):
+                now = clock()
+                if origin_of(reply.url or request.url) == api_origin:
+                    gate.observe(now, reply.headers)
+                else:  # another server's limits are not ours
+                    gate.release()
+                verdict = classify(reply, now)
+                if verdict.kind == "ok":
+                    assert verdict.page is not None
+                    limit_repeats = 0
+                    page = verdict.page
+                    progress.ids.extend(page.ids)
+                    progress.pages += 1
+                    if progress.total_count is None:
+                        progress.total_count = page.total_count
+                    progress.incomplete = progress.incomplete or page.incomplete_results
+                    next_url = verdict.next_url
+                    break
+                if verdict.kind == "end_of_results":
+                    next_url = None
+                    break
+                if verdict.kind in ("primary_limited", "secondary_limited"):
+                    wait = limited_wait(
+                        verdict.rate,
+                        now,
+                        repeat=limit_repeats,
+                        reset_margin=config.reset_margin,
+                        rng=rng,
+                    )
+                    limit_repeats += 1
+                    last_limit = verdict.message
+                    gate.pause_until(now + wait)  # everyone waits, not just us
+                    progress.retries += 1
+                    continue
+                if verdict.kind == "redirect":
+                    assert verdict.location is not None
+                    redirects += 1
+                    target = verdict.location
+                    if redirects > MAX_REDIRECTS:
+                        return progress.failed(
+                            f"too many redirects (more than {MAX_REDIRECTS}), last to "
+                            f"{_without_query(target)}"
+                        )
+                    if urlsplit(target).scheme not in ("http", "https"):
+                        return progress.failed(f"refused to follow a redirect to {target!r}")
+                    request = HttpRequest(
+                        "GET", target, request_headers(config, target), timeout=config.timeout
+                    )
+                    continue
+                if verdict.kind == "fatal":
+                    return progress.failed(verdict.message)
+                # transient or malformed: retried below
+                label = f"HTTP {reply.status}" if verdict.kind == "transient" else "malformed"
+                detail = verdict.message
+                server_wait = verdict.rate.retry_after
+            else:
+                gate.release()
+                raise TypeError(
+                    f"a Send must be answered with HttpResponse or TransportError, "
+                    f"got {type(reply).__name__}"
+                )
+
+            # 3. A fault worth retrying.
+            failures += 1
+            if failures > config.retries:
+                return progress.failed(f"{detail} (gave up after {config.retries} retries)")
+            delay = retry_backoff(failures - 1, config, rng)
+            if server_wait is not None:
+                delay = max(delay, server_wait)
+            if progress.waited + delay > config.max_wait:
+                return progress.failed(
+                    f"{detail} (a retry in {_seconds(delay)} s would pass --max-wait "
+                    f"{config.max_wait:g} s)"
+                )
+            progress.retries += 1
+            if delay > 0:  # full jitter can draw 0: then retry at once, without a Sleep
+                yield Sleep(
+                    delay,
+                    progress.redact(
+                        f"{label}, retry {failures}/{config.retries} in {_seconds(delay)} s"
+                    ),
+                )
+                progress.waited += delay
+
+        if next_url is None:
+            break
+    return progress.result("done")
+
+
+def _over_budget(wait: float, waited: float, config: SearchConfig, last_limit: str) -> str:
+    if waited > 0:
+        text = (
+            f"rate limited: would wait {_seconds(wait)} s more after {_seconds(waited)} s, "
+            f"more than --max-wait {config.max_wait:g} s"
+        )
+    else:
+        text = (
+            f"rate limited: would wait {_seconds(wait)} s, more than --max-wait "
+            f"{config.max_wait:g} s"
+        )
+    return f"{text} (last: {last_limit})" if last_limit else text
+
+
+def _without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"

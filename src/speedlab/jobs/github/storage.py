@@ -1,0 +1,242 @@
+"""Turn a keyword into a safe file name and write its result atomically inside the output dir.
+
+The lecture writes ``open(os.path.join(BASE_DIR, query_name), 'w')``: a keyword like
+``../../.bashrc`` or ``a/b`` would write elsewhere, ``ML`` and ``ml`` clash on a
+case-insensitive disk, and a crash mid-write leaves half a file that a resumed run would trust.
+
+File names (``filename_for``) are one-to-one and bounded:
+
+- a keyword matching ``^[a-z0-9][a-z0-9_-]{0,63}$`` keeps its name (``search``, ``torch``, ...),
+  unless it is a name Windows reserves (``con``, ``nul``, ``com1``...) or ends like a hashed
+  name (``-`` and 16 hex digits);
+- anything else becomes a lower-case slug of at most 40 characters, ``-``, and the first 16 hex
+  digits of the keyword's SHA-256: ``ML`` is saved as ``ml-<hash>``, never as ``ML``, so that it
+  cannot collide with ``ml`` even on a case-insensitive file system.
+
+Kept names never end in ``-<16 hex>`` and hashed names always do, so the two sets are disjoint;
+hashed names differ whenever the keywords' 64-bit hash prefixes do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TypeGuard
+
+from speedlab._exceptions import UnsafeOutputPath
+from speedlab.jobs.github.query import OutputFormat, search_query
+from speedlab.jobs.github.search import SearchResult
+
+__all__ = [
+    "filename_for",
+    "is_saved",
+    "render",
+    "save_atomic",
+]
+
+_PLAIN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_HASHED_TAIL = re.compile(r".*-[0-9a-f]{16}")
+# Names Windows refuses as files whatever the extension (and we never add one).
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+# Longest slug kept in a hashed name; with "-" and 16 hex digits a name stays under 60 chars.
+_SLUG_LIMIT = 40
+_HASH_DIGITS = 16
+
+
+def filename_for(keyword: str) -> str:
+    """Return the file name for a keyword's results: safe, one-to-one, at most 100 characters.
+
+    Example:
+        >>> filename_for("torch")
+        'torch'
+        >>> filename_for("ML")
+        'ml-a5713dc015b27286'
+
+    Args:
+        keyword: any text.
+
+    Returns:
+        A name with no separator, no leading dot, no control character, never empty.
+    """
+    if (
+        _PLAIN.fullmatch(keyword)
+        and keyword not in _WINDOWS_RESERVED
+        and not _HASHED_TAIL.fullmatch(keyword)
+    ):
+        return keyword
+    digest = hashlib.sha256(keyword.encode("utf-8", "surrogatepass")).hexdigest()
+    slug = re.sub(r"[^a-z0-9_]+", "-", keyword.lower())
+    slug = slug[:_SLUG_LIMIT].strip("-_") or "keyword"
+    return f"{slug}-{digest[:_HASH_DIGITS]}"
+
+
+def render(result: SearchResult, format: OutputFormat, *, fetched_at: str) -> bytes:
+    """Return the file content for a result.
+
+    ``"list"`` is exactly the lecture's ``str(list_of_ids)`` (``[1, 2, 3]``, no newline).
+    ``"json"`` is a sorted-keys, 2-space-indented object with ``keyword``, ``query``, ``ids``,
+    ``total_count``, ``incomplete_results``, ``pages`` and ``fetched_at``, and a newline.
+
+    Example:
+        >>> from speedlab.jobs.github.search import SearchResult
+        >>> done = SearchResult("x", "x language:python", (1, 2), 2, False, 1, "done")
+        >>> render(done, "list", fetched_at="2026-01-01T00:00:00Z")
+        b'[1, 2]'
+
+    Args:
+        result: a finished search.
+        format: ``"list"`` or ``"json"``.
+        fetched_at: the run's start as ISO-8601 UTC, shared by every file of a run.
+
+    Raises:
+        ValueError: an unknown format.
+    """
+    if format == "list":
+        return str(list(result.ids)).encode("ascii")
+    if format == "json":
+        document = {
+            "keyword": result.keyword,
+            "query": result.query,
+            "ids": list(result.ids),
+            "total_count": result.total_count,
+            "incomplete_results": result.incomplete_results,
+            "pages": result.pages,
+            "fetched_at": fetched_at,
+        }
+        return (json.dumps(document, sort_keys=True, indent=2) + "\n").encode("ascii")
+    raise ValueError(f"unknown format {format!r}")
+
+
+def _target(out_dir: Path, name: str) -> tuple[Path, Path]:
+    if (
+        not name
+        or name in (".", "..")
+        or name.startswith(".")
+        or any(sep in name for sep in ("/", "\\", "\0", os.sep))
+        or (os.altsep is not None and os.altsep in name)
+    ):
+        raise UnsafeOutputPath(f"refusing the file name {name!r}: not a plain name")
+    directory = out_dir.resolve()
+    target = (directory / name).resolve()
+    if target.parent != directory:
+        raise UnsafeOutputPath(f"refusing to write {target}: it is not inside {directory}")
+    return directory, target
+
+
+def save_atomic(out_dir: Path | str, name: str, data: bytes, *, durable: bool = False) -> Path:
+    """Write ``data`` to ``out_dir/name`` so that readers see the old file or the new, never half.
+
+    Writes a temporary file in ``out_dir`` and renames it over the target; the temporary file
+    is removed if anything fails. The rename makes the write atomic against a crash of this
+    process. It is not fsynced by default: a search result can be fetched again, while two
+    fsyncs cost about 5 ms a file here, enough to dominate an I/O benchmark and to stall the
+    asyncio model's loop. A file that a power cut leaves empty fails ``is_saved`` and is fetched
+    again on the next run. ``durable=True`` fsyncs the file and its directory.
+
+    Example::
+
+        path = save_atomic("github_downloads", filename_for("torch"), b"[1, 2]")
+
+    Args:
+        out_dir: the output directory (created if missing).
+        name: a plain file name, e.g. from ``filename_for``.
+        data: the bytes to write.
+        durable: also fsync the file and the directory (survives a power cut).
+
+    Returns:
+        The path written.
+
+    Raises:
+        UnsafeOutputPath: the name is not a plain name, or the target resolves outside
+            ``out_dir`` (e.g. an existing symlink pointing elsewhere).
+        OSError: the file could not be written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    directory, target = _target(out, name)
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name[:40]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    if durable:
+        _fsync_directory(directory)
+    return target
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Make the rename itself durable where the platform allows it (POSIX); best effort.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def is_saved(out_dir: Path | str, keyword: str, format: OutputFormat) -> bool:
+    """Tell whether a previous run already saved this keyword in this format (for ``--resume``).
+
+    ``"json"``: the file parses and names the same keyword. ``"list"``: the file parses as a
+    list of integers. Anything else (missing, half-written by another tool, another format)
+    means "fetch again".
+
+    Args:
+        out_dir: the output directory.
+        keyword: the keyword.
+        format: the format this run writes.
+
+    Raises:
+        UsageError: the keyword is empty or only whitespace.
+    """
+    path = Path(out_dir) / filename_for(keyword)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if format == "json":
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return False
+        return (
+            isinstance(document, dict)
+            and document.get("keyword") == keyword
+            and document.get("query") == search_query(keyword)
+            and isinstance(document.get("ids"), list)
+            and all(_is_int(i) for i in document["ids"])
+        )
+    return _parses_as_id_list(text)
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _parses_as_id_list(text: str) -> bool:
+    stripped = text.strip()
+    if not (stripped.startswith("[") and stripped.endswith("]")):
+        return False
+    try:
+        values = json.loads(stripped)  # str(list[int]) is valid JSON
+    except ValueError:
+        return False
+    return isinstance(values, list) and all(_is_int(v) for v in values)
