@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 __all__ = [
+    "DEFAULT_ASYNC_TASKS",
+    "DEFAULT_PROCESS_WORKERS",
     "DEFAULT_SEED",
+    "DEFAULT_THREAD_WORKERS",
     "DEFAULT_TICK",
+    "STOP_POLL_INTERVAL",
 ]
 
 # The lecture sleeps one second per step of its generator demos; --tick replaces it.
@@ -12,3 +18,16 @@ DEFAULT_TICK = 1.0
 
 # Seed for demos whose output depends on random choices, so a run can be repeated exactly.
 DEFAULT_SEED = 0
+
+# Worker threads of the threads model: I/O-bound units mostly wait, so more threads than cores.
+DEFAULT_THREAD_WORKERS = 16
+
+# Worker processes of the processes model: each costs an interpreter's memory, so stay near the
+# core count (two per core lets one wait on I/O while the other computes), and never above eight.
+DEFAULT_PROCESS_WORKERS = min(8, 2 * (os.cpu_count() or 1))
+
+# Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
+DEFAULT_ASYNC_TASKS = 100
+
+# How often a model's control loop looks at the caller's ``stop`` event (seconds).
+STOP_POLL_INTERVAL = 0.05

@@ -1,11 +1,255 @@
-"""The ``speedlab github``  subcommand (not written yet)."""
+"""The ``speedlab github`` subcommand: the lecture's downloader, under any concurrency model.
+
+It only turns options into a :class:`~speedlab.jobs.github.GitHubJob`, runs it with
+:func:`~speedlab.models.run_model`, shows it with :class:`~speedlab.progress.RunProgress`, and
+turns the result into lines and an exit code (0 all done, 1 a keyword failed, 2 bad input,
+130 Ctrl-C). The token is read from the environment only and never printed.
+"""
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-__all__ = ["register"]
+from speedlab._exceptions import UsageError
+from speedlab.jobs.github import (
+    DEFAULT_API_URL,
+    DEFAULT_KEYWORDS,
+    DEFAULT_OUT_DIR,
+    GitHubJob,
+    SearchConfig,
+    Secret,
+    token_from_env,
+)
+from speedlab.models import RunInterrupted, RunResult, run_model
+from speedlab.progress import RunProgress, choose_mode, failure_summary, final_line
+
+__all__ = ["DEFAULT_MODEL", "DEFAULT_TOKEN_ENV", "ModelName", "OutputFormatName", "register"]
+
+#: The model used without ``--model``: threads overlap the network waits with plain requests.
+DEFAULT_MODEL = "threads"
+#: The variable the token is read from without ``--token-env``.
+DEFAULT_TOKEN_ENV = "GITHUB_TOKEN"
+
+_DEFAULTS = SearchConfig()
+_NOUN = "searches"
+
+
+class ModelName(StrEnum):
+    """The concurrency models by name."""
+
+    sequential = "sequential"
+    threads = "threads"
+    processes = "processes"
+    asyncio = "asyncio"
+    handmade = "handmade"
+
+
+class OutputFormatName(StrEnum):
+    """The output file formats."""
+
+    list = "list"
+    json = "json"
+
+
+_DEFAULT_MODEL = ModelName(DEFAULT_MODEL)
+_DEFAULT_FORMAT = OutputFormatName(_DEFAULTS.format)
+
+
+def _token(var: str | None) -> Secret | None:
+    """Read the token: optional from $GITHUB_TOKEN, required from an explicit ``--token-env``."""
+    if var is None:
+        return token_from_env(DEFAULT_TOKEN_ENV)
+    if not var.strip():
+        raise UsageError("--token-env needs the name of an environment variable")
+    token = token_from_env(var)
+    if token is None:
+        # Name the variable, never a value.
+        raise UsageError(f"--token-env {var}: the environment variable {var} is not set or empty")
+    return token
+
+
+def github(
+    keywords: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="KEYWORD",
+            help="What to search for, each with language:python. "
+            f"Default: the lecture's eight ({' '.join(DEFAULT_KEYWORDS)}).",
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        ModelName,
+        typer.Option("--model", "-m", help="Concurrency model that runs the searches."),
+    ] = _DEFAULT_MODEL,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-c",
+            min=1,
+            help="Searches at once (default: the model's own: threads 16, processes "
+            "2 per core up to 8, asyncio 100; sequential is always 1). The rate limit, "
+            "not this, bounds the speed against the real API.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Directory of the result files, one per keyword."),
+    ] = DEFAULT_OUT_DIR,
+    api: Annotated[
+        str,
+        typer.Option(
+            "--api",
+            help=f"Base URL of the API: the real GitHub ({DEFAULT_API_URL}) by default; "
+            "point it at fakehub (e.g. http://127.0.0.1:8000) to run offline.",
+            show_default=False,
+        ),
+    ] = DEFAULT_API_URL,
+    token_env: Annotated[
+        str | None,
+        typer.Option(
+            "--token-env",
+            metavar="VAR",
+            help=f"Read the token from environment variable VAR (default: {DEFAULT_TOKEN_ENV}, "
+            "if set; without a token GitHub allows 10 searches a minute, with one 30). "
+            "The token is never passed on the command line and never printed.",
+            show_default=False,
+        ),
+    ] = None,
+    per_page: Annotated[
+        int, typer.Option("--per-page", help="Results per page (at most 100).")
+    ] = _DEFAULTS.per_page,
+    pages: Annotated[
+        int,
+        typer.Option("--pages", help="Pages per keyword, following Link rel=next."),
+    ] = _DEFAULTS.pages,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for one response.")
+    ] = _DEFAULTS.timeout,
+    retries: Annotated[
+        int,
+        typer.Option(
+            "--retries", help="Retries of a request after a timeout, a dropped connection or a 5xx."
+        ),
+    ] = _DEFAULTS.retries,
+    max_wait: Annotated[
+        float,
+        typer.Option(
+            "--max-wait",
+            help="Seconds one keyword may spend waiting (rate limits, backoff) before it fails.",
+        ),
+    ] = _DEFAULTS.max_wait,
+    reset_margin: Annotated[
+        float,
+        typer.Option(
+            "--reset-margin",
+            help="Seconds to wait past x-ratelimit-reset before trying again.",
+        ),
+    ] = _DEFAULTS.reset_margin,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the retry jitter, so a run can be replayed.")
+    ] = _DEFAULTS.seed,
+    output_format: Annotated[
+        OutputFormatName,
+        typer.Option(
+            "--format",
+            help="File format: 'list' is the lecture's str(list) of owner ids; 'json' adds the "
+            "keyword, total_count, incomplete_results and fetched_at.",
+        ),
+    ] = _DEFAULT_FORMAT,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--no-resume",
+            help="Skip keywords whose file an earlier run already saved.",
+        ),
+    ] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Search every keyword again, even if saved.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show no progress.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the run's full record (every keyword's timing, worker, attempts) as "
+            "JSON on standard output; progress, if any, goes to standard error.",
+        ),
+    ] = False,
+) -> None:
+    """Search GitHub for Python repositories per keyword and save the owners' ids.
+
+    One file per keyword in --out, written atomically. A keyword saved by an
+    earlier run is skipped (--force searches it again). The run ends with
+    "N searches done in X.XXs"; the exit code is 1 if any keyword failed.
+
+    Real API (a token raises the limit from 10 to 30 searches a minute):
+
+      export GITHUB_TOKEN=...     # or --token-env SOME_OTHER_VARIABLE
+      speedlab github torch ML --model asyncio
+
+    Offline, against the simulator:
+
+      speedlab fakehub --port 8000 &
+      speedlab github --api http://127.0.0.1:8000 --concurrency 8
+    """
+    config = SearchConfig(
+        api=api,
+        token=_token(token_env),
+        per_page=per_page,
+        pages=pages,
+        timeout=timeout,
+        retries=retries,
+        max_wait=max_wait,
+        reset_margin=reset_margin,
+        format=output_format.value,
+        out_dir=out,
+        seed=seed,
+    )
+    job = GitHubJob(
+        keywords=keywords or DEFAULT_KEYWORDS,
+        config=config,
+        resume=resume,
+        force=force,
+    )
+    progress_stream = sys.stderr if as_json else sys.stdout
+    mode = choose_mode(progress_stream, quiet=quiet)
+    interrupted = False
+    with RunProgress(mode, stream=progress_stream, noun=_NOUN) as progress:
+        try:
+            result = run_model(model.value, job, concurrency=concurrency, on_event=progress)
+        except RunInterrupted as stopped:
+            result = stopped.result
+            interrupted = True
+    _report(result, as_json=as_json)
+    if interrupted:
+        print(
+            f"speedlab: interrupted; {result.done} {_NOUN} saved, the others were not "
+            "(run again to resume)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(130)
+    if result.failures:
+        raise typer.Exit(1)
+
+
+def _report(result: RunResult, *, as_json: bool) -> None:
+    if as_json:
+        print(result.to_json())
+        return
+    print(final_line(result, noun=_NOUN))
+    summary = failure_summary(result, noun=_NOUN)
+    if summary is not None:
+        print(f"speedlab: {summary}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``github`` to ``app``."""
+    app.command("github")(github)

@@ -1,0 +1,79 @@
+"""The sequential model: one unit after another on the caller's thread, as the lecture does.
+
+It is the baseline every other model is measured against: one ``requests`` session, blocking
+waits, no concurrency at all. Its total time is the sum of every unit's time.
+
+    >>> from speedlab.jobs.sleep import SleepJob
+    >>> from speedlab.models import sequential
+    >>> sequential.run(SleepJob(count=2, seconds=0)).workers
+    ('main',)
+"""
+
+from __future__ import annotations
+
+import threading
+
+from speedlab._exceptions import UsageError
+from speedlab.jobs.base import Job
+from speedlab.models._driver import UnitRun, drive_sync
+from speedlab.models._recorder import Recorder, check_concurrency
+from speedlab.models._requests_http import RequestsTransport
+from speedlab.models.events import EventHandler
+from speedlab.models.result import RunInterrupted, RunResult
+
+__all__ = ["NAME", "run"]
+
+NAME = "sequential"
+
+
+def run(
+    job: Job,
+    *,
+    concurrency: int | None = None,
+    on_event: EventHandler | None = None,
+    stop: threading.Event | None = None,
+) -> RunResult:
+    """Run every unit of ``job``, one at a time, on this thread.
+
+    Args:
+        job: The job to run.
+        concurrency: Must be None or 1: this model never runs two units at once.
+        on_event: Called (on this thread) with every RunEvent.
+        stop: When set (from another thread), the current unit ends at its next effect
+            (sleeps end at once) and no further unit starts; the result is ``interrupted``.
+
+    Returns:
+        The run's RunResult.
+
+    Raises:
+        UsageError: ``concurrency`` is not 1.
+        RunInterrupted: Ctrl-C (a KeyboardInterrupt); it carries the partial result.
+    """
+    if check_concurrency(NAME, concurrency, 1) != 1:
+        raise UsageError(
+            f"the sequential model runs one unit at a time; concurrency must be 1, "
+            f"not {concurrency}"
+        )
+    halt = stop if stop is not None else threading.Event()
+    recorder = Recorder(NAME, job, 1, on_event)
+    shared = job.new_shared_state("local")
+    try:
+        with RequestsTransport() as transport:
+            recorder.begin()
+            for key in recorder.keys:
+                if halt.is_set():
+                    break
+                unit = UnitRun(
+                    job, key, shared, worker="main", clock=recorder.clock, t0=recorder.t0
+                )
+                drive_sync(
+                    unit,
+                    send=transport.send,
+                    wait=lambda seconds: not halt.wait(seconds),
+                    halted=halt.is_set,
+                    emit=recorder.emit,
+                    finish=recorder.finish,
+                )
+    except KeyboardInterrupt as exc:
+        raise RunInterrupted(recorder.result(interrupted=True)) from exc
+    return recorder.result(interrupted=halt.is_set())

@@ -1,0 +1,293 @@
+"""``speedlab github``: files, progress lines, the lecture's last line, exit codes, the token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from speedlab.cli import main
+from speedlab.fakehub import FakeHub, FakeHubConfig
+from speedlab.jobs.github import DEFAULT_KEYWORDS
+
+TOKEN = "ghp_FAKE_cli_token_3b9d0e7a"
+FINAL = re.compile(r"^(\d+) searches done in \d+\.\d\ds(?: \((.*)\))?$")
+
+
+@pytest.fixture
+def hub() -> Iterator[FakeHub]:
+    with FakeHub(FakeHubConfig()) as server:
+        yield server
+
+
+@pytest.fixture
+def strict_hub() -> Iterator[FakeHub]:
+    """A server that knows one token only: any other gets 401 Bad credentials."""
+    with FakeHub(FakeHubConfig(tokens=frozenset({"the-only-good-token"}))) as server:
+        yield server
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["github", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+@pytest.mark.timeout(30)
+def test_default_keywords_are_saved_with_a_line_each_and_the_lecture_s_last_line(
+    hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, "--api", hub.url, "--out", str(tmp_path), "--model", "asyncio")
+    assert code == 0, err
+    assert err == ""
+    lines = out.splitlines()
+    done = [line for line in lines if line.startswith("done ")]
+    assert len(done) == 8
+    assert all(re.fullmatch(r"done \S+: \d+ ids?, 1 page \(\d+\.\d\d s\)", d) for d in done)
+    assert {d.split(":")[0].removeprefix("done ") for d in done} == set(DEFAULT_KEYWORDS)
+    match = FINAL.match(lines[-1])
+    assert match is not None
+    assert (match.group(1), match.group(2)) == ("8", None)
+    assert len(list(tmp_path.iterdir())) == 8
+    assert (tmp_path / "torch").read_text().startswith("[")
+    assert hub.statistics().requests == 8
+
+
+@pytest.mark.timeout(30)
+def test_quiet_prints_only_the_last_line(
+    hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, "torch", "ML", "--api", hub.url, "--out", str(tmp_path), "-q")
+    assert code == 0
+    assert len(out.splitlines()) == 1
+    assert FINAL.match(out.strip()) is not None
+
+
+@pytest.mark.timeout(30)
+def test_json_prints_only_the_run_result_on_stdout(
+    hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("torch", "data", "--api", hub.url, "--out", str(tmp_path), "--json", "-m", "processes")
+    code, out, err = _run(capsys, *args, "-c", "2")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["model"], data["job"], data["concurrency"]) == ("processes", "github", 2)
+    assert [r["key"] for r in data["records"]] == ["torch", "data"]
+    assert all(r["status"] == "done" and r["worker"].startswith("pid ") for r in data["records"])
+    assert data["requests"] == 2
+    assert "done torch" in err  # progress went to standard error
+
+
+@pytest.mark.timeout(30)
+def test_a_second_run_resumes_and_force_fetches_again(
+    hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ("torch", "ML", "data", "--api", hub.url, "--out", str(tmp_path), "--format", "json")
+    assert _run(capsys, *base)[0] == 0
+    first = _files(tmp_path)
+
+    code, out, _ = _run(capsys, *base)
+    assert code == 0
+    assert out.count("skipped ") == 3
+    match = FINAL.match(out.splitlines()[-1])
+    assert match is not None
+    assert (match.group(1), match.group(2)) == ("0", "3 already saved, skipped")
+    assert hub.statistics().requests == 3
+    assert _files(tmp_path) == first
+
+    code, out, _ = _run(capsys, *base, "--force")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("3 searches done in ")
+    assert hub.statistics().requests == 6
+
+
+@pytest.mark.timeout(30)
+def test_a_failing_keyword_gives_exit_code_1_and_a_summary(
+    hub: FakeHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = f"{hub.url}/no/such/prefix"
+    code, out, err = _run(capsys, "torch", "ML", "--api", api, "--out", str(tmp_path))
+    assert code == 1
+    assert out.count("FAILED ") == 2
+    assert "404" in out
+    assert out.splitlines()[-1].startswith("0 searches done in ")
+    assert out.splitlines()[-1].endswith("(2 failed)")
+    assert err.startswith("speedlab: 2 of 2 searches failed: torch: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("model", ["sequential", "threads", "processes", "asyncio"])
+def test_the_token_never_shows_even_when_github_rejects_it(
+    model: str,
+    strict_hub: FakeHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MY_FAKE_TOKEN", TOKEN)
+    caplog.set_level(logging.DEBUG)
+    common = ("torch", "--api", strict_hub.url, "--out", str(tmp_path), "--token-env")
+    code, out, err = _run(capsys, *common, "MY_FAKE_TOKEN", "-m", model)
+    assert code == 1
+    assert "401" in out
+    assert "Bad credentials" in out
+    code_json, out_json, err_json = _run(capsys, *common, "MY_FAKE_TOKEN", "-m", model, "--json")
+    assert code_json == 1
+    assert json.loads(out_json)["failures"] == 1
+    for text in (out, err, out_json, err_json, caplog.text):
+        assert TOKEN not in text
+        assert TOKEN[4:20] not in text
+
+
+@pytest.mark.timeout(30)
+def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
+    hub: FakeHub,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NO_SUCH_TOKEN_VAR", raising=False)
+    monkeypatch.setenv("EMPTY_TOKEN_VAR", "   ")
+    for var in ("NO_SUCH_TOKEN_VAR", "EMPTY_TOKEN_VAR"):
+        code, out, err = _run(capsys, "--api", hub.url, "--out", str(tmp_path), "--token-env", var)
+        assert code == 2
+        assert out == ""
+        assert err == (
+            f"speedlab: error: --token-env {var}: the environment variable {var} "
+            "is not set or empty\n"
+        )
+    assert hub.statistics().requests == 0
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--model", "handmade"), "the handmade model is not built yet"),
+        (("--model", "fibers"), "'fibers' is not one of"),
+        (("--per-page", "0"), "--per-page must be between 1 and 100, got 0"),
+        (("--api", "ftp://example.org"), "--api must be an http:// or https:// URL"),
+        (("--concurrency", "0"), "--concurrency"),
+        (("--model", "sequential", "--concurrency", "3"), "concurrency must be 1, not 3"),
+        (("--format", "xml"), "'xml' is not one of"),
+    ],
+)
+def test_bad_input_is_a_one_line_error_with_exit_code_2(
+    args: tuple[str, ...], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        capsys, "torch", "--out", str(tmp_path), "--api", "http://127.0.0.1:9", *args
+    )
+    assert code == 2
+    assert out == ""
+    assert err.startswith("speedlab: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_help_explains_every_option_and_both_servers(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code = main(["github", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    for option in (
+        "--model",
+        "--concurrency",
+        "--out",
+        "--api",
+        "--token-env",
+        "--per-page",
+        "--pages",
+        "--timeout",
+        "--retries",
+        "--max-wait",
+        "--format",
+        "--force",
+        "--quiet",
+        "--json",
+        "--seed",
+        "--reset-margin",
+        "--resume",
+    ):
+        assert option in text, option
+    for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):
+        assert default in text, default
+    assert "speedlab fakehub" in text
+    assert "export GITHUB_TOKEN" in text
+
+
+@pytest.mark.timeout(30)
+def test_ctrl_c_stops_cleanly_prints_what_finished_and_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = threading.active_count()
+    with FakeHub(FakeHubConfig(latency=0.2)) as slow:
+        timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            code, out, err = _run(
+                capsys, "--api", slow.url, "--out", str(tmp_path), "-m", "sequential"
+            )
+        finally:
+            timer.join()
+    assert code == 130
+    saved = sorted(p.name for p in tmp_path.iterdir())
+    assert 1 <= len(saved) < 8
+    for name in saved:  # nothing half-written
+        assert (tmp_path / name).read_text().endswith("]")
+    lines = out.splitlines()
+    assert sum(1 for line in lines if line.startswith("done ")) == len(saved)
+    match = FINAL.match(lines[-1])
+    assert match is not None
+    assert match.group(1) == str(len(saved))
+    assert "interrupted" in match.group(2)
+    assert "not run" in match.group(2)
+    assert f"speedlab: interrupted; {len(saved)} searches saved" in err
+    assert threading.active_count() == before
+
+
+@pytest.mark.timeout(60)
+def test_the_command_runs_as_a_real_process_against_fakehub(hub: FakeHub, tmp_path: Path) -> None:
+    env = {**os.environ, "GITHUB_TOKEN": TOKEN}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "speedlab",
+            "github",
+            "torch",
+            "ML",
+            "--api",
+            hub.url,
+            "--out",
+            str(tmp_path),
+            "--model",
+            "threads",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=50,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert FINAL.match(proc.stdout.splitlines()[-1]) is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ml-a5713dc015b27286", "torch"]
+    assert TOKEN not in proc.stdout + proc.stderr

@@ -1,0 +1,178 @@
+"""Small jobs for the model tests: HTTP with retries, a rendezvous, and a job that crashes.
+
+They live at module level and are plain frozen dataclasses so that the processes model can
+pickle them.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from speedlab.jobs.base import SharingKind
+from speedlab.jobs.effects import (
+    HttpRequest,
+    HttpResponse,
+    Send,
+    Sleep,
+    TransportError,
+    UnitGenerator,
+    UnitOutcome,
+)
+
+
+@dataclass(frozen=True)
+class HttpJob:
+    """GET ``{base}/{route}/{key}`` per key, retrying transport errors and 5xx."""
+
+    base: str
+    keys: tuple[str, ...]
+    route: str = "item"
+    token: str | None = None
+    retries: int = 3
+    timeout: float = 5.0
+    done: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def name(self) -> str:
+        return "http"
+
+    def units(self) -> Sequence[str]:
+        return [k for k in self.keys if k not in self.done]
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return [UnitOutcome(k, "skipped", "cached") for k in self.keys if k in self.done]
+
+    def new_shared_state(self, kind: SharingKind) -> object:
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        headers = {"User-Agent": "speedlab-tests"}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = HttpRequest("GET", f"{self.base}/{self.route}/{key}", headers, self.timeout)
+        last, kind = "", ""
+        for attempt in range(1, self.retries + 2):
+            reply = yield Send(request)
+            if isinstance(reply, TransportError):
+                last, kind = f"{reply.kind}: {reply.message}", reply.kind
+            elif not isinstance(reply, HttpResponse):
+                raise TypeError(f"unexpected reply {reply!r}")
+            elif reply.status >= 500:
+                last, kind = f"HTTP {reply.status}", "http"
+            else:
+                body = json.loads(reply.body) if reply.body else None
+                return UnitOutcome(
+                    key,
+                    "done" if reply.status == 200 else "failed",
+                    f"HTTP {reply.status}",
+                    attempts=attempt,
+                    retries=attempt - 1,
+                    data={
+                        "status": reply.status,
+                        "body": body,
+                        "location": reply.headers.get("location", ""),
+                        "content_type": reply.headers.get("content-type", ""),
+                        "header_names": sorted(reply.headers),
+                    },
+                )
+            yield Sleep(0.01, "retrying")
+        return UnitOutcome(
+            key,
+            "failed",
+            last,
+            attempts=self.retries + 1,
+            retries=self.retries,
+            data={"kind": kind},
+        )
+
+
+class _LocalCounter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0
+
+    def add(self) -> None:
+        with self._lock:
+            self._value += 1
+
+    def value(self) -> int:
+        with self._lock:
+            return self._value
+
+
+class _ProcessCounter:
+    def __init__(self) -> None:
+        self._value = multiprocessing.Value("i", 0)
+
+    def add(self) -> None:
+        with self._value.get_lock():
+            self._value.value += 1
+
+    def value(self) -> int:
+        with self._value.get_lock():
+            return int(self._value.value)
+
+
+@dataclass(frozen=True)
+class RendezvousJob:
+    """``count`` units that each wait (in naps) until all of them have started.
+
+    It ends ``done`` only if the model really runs ``count`` units at once and shares the
+    job's state between its workers; otherwise every unit fails after ``max_naps``.
+    """
+
+    count: int
+    nap: float = 0.005
+    max_naps: int = 2000
+
+    @property
+    def name(self) -> str:
+        return "rendezvous"
+
+    def units(self) -> Sequence[str]:
+        return [f"r{i}" for i in range(self.count)]
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return []
+
+    def new_shared_state(self, kind: SharingKind) -> object:
+        return _ProcessCounter() if kind == "process" else _LocalCounter()
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        assert isinstance(shared, _LocalCounter | _ProcessCounter)
+        shared.add()
+        for _ in range(self.max_naps):
+            if shared.value() >= self.count:
+                return UnitOutcome(key, "done", "met everyone")
+            yield Sleep(self.nap)
+        return UnitOutcome(key, "failed", f"only {shared.value()} of {self.count} ran at once")
+
+
+@dataclass(frozen=True)
+class CrashJob:
+    """Units that sleep once; the unit ``boom`` then raises, the others return."""
+
+    keys: tuple[str, ...] = ("a", "boom", "c")
+
+    @property
+    def name(self) -> str:
+        return "crash"
+
+    def units(self) -> Sequence[str]:
+        return list(self.keys)
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return []
+
+    def new_shared_state(self, kind: SharingKind) -> object:
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        yield Sleep(0.001)
+        if key == "boom":
+            raise RuntimeError("boom")
+        return UnitOutcome(key, "done", "fine")

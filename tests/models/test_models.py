@@ -1,0 +1,401 @@
+"""Every model runs any job the same way: records, workers, attempts, stops, Ctrl-C, cleanup."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
+from speedlab.models import (
+    MODELS,
+    RunEvent,
+    RunInterrupted,
+    RunStarted,
+    UnitFinished,
+    UnitStarted,
+    UnitWaiting,
+    run_model,
+)
+from speedlab.models._driver import INTERRUPTED
+from tests.models._jobs import CrashJob, HttpJob, RendezvousJob
+from tests.models._servers import RecordingServer
+
+ALL = list(MODELS)
+CONCURRENT = ["threads", "processes", "asyncio"]
+TOKEN = "tok_models_7f3a9c"
+
+
+def _concurrency(model: str, wanted: int) -> int | None:
+    return None if model == "sequential" else wanted
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers() -> Iterator[None]:
+    """Every model must join its threads and processes on every path."""
+    before = threading.active_count()
+    yield
+    assert threading.active_count() == before
+    assert multiprocessing.active_children() == []
+
+
+@pytest.fixture
+def server() -> Iterator[RecordingServer]:
+    with RecordingServer(fail=2, delay=30.0) as srv:
+        yield srv
+
+
+# ------------------------------------------------------------------------------ sleep job
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_sleep_job_gives_one_done_record_per_unit_in_job_order(model: str) -> None:
+    job = SleepJob(count=6, seconds=0.02, steps=2)
+    result = run_model(model, job, concurrency=_concurrency(model, 3))
+
+    assert result.model == model
+    assert result.job == "sleep"
+    assert [r.key for r in result.records] == [f"sleep-{i}" for i in range(6)]
+    assert {r.status for r in result.records} == {"done"}
+    assert all(r.data == {"result": SLOW_RESULT} for r in result.records)
+    assert all(r.waited == pytest.approx(0.02) for r in result.records)
+    assert all(0 <= r.start <= r.end <= result.wall_seconds for r in result.records)
+    assert (result.requests, result.retries, result.failures) == (0, 0, 0)
+    assert result.not_run == ()
+    assert not result.interrupted
+    assert result.peak_rss_bytes > 10 * 2**20
+    assert result.cpu_seconds >= 0
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("model", "prefix"), [("sequential", "main"), ("threads", "thread-"), ("asyncio", "task-")]
+)
+def test_worker_labels_name_the_model_s_workers(model: str, prefix: str) -> None:
+    result = run_model(model, SleepJob(count=4, seconds=0), concurrency=_concurrency(model, 2))
+    assert result.workers
+    assert all(w.startswith(prefix) for w in result.workers)
+    assert len(result.workers) <= (1 if model == "sequential" else 2)
+
+
+@pytest.mark.timeout(30)
+def test_process_workers_are_other_processes() -> None:
+    import os
+
+    result = run_model("processes", SleepJob(count=4, seconds=0), concurrency=2)
+    pids = {int(w.removeprefix("pid ")) for w in result.workers}
+    assert 1 <= len(pids) <= 2
+    assert os.getpid() not in pids
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", CONCURRENT)
+def test_concurrent_models_really_run_concurrency_units_at_once(model: str) -> None:
+    # Each unit waits until all four have started: a model running fewer at once fails them.
+    result = run_model(model, RendezvousJob(count=4), concurrency=4)
+    assert [r.status for r in result.records] == ["done"] * 4, result.records
+    assert len(result.workers) == 4
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_skipped_units_come_first_as_skipped_records_and_are_not_run(model: str) -> None:
+    job = SleepJob(count=4, seconds=0, done={"sleep-1", "sleep-3"})
+    events: list[RunEvent] = []
+    result = run_model(model, job, concurrency=_concurrency(model, 2), on_event=events.append)
+
+    assert [(r.key, r.status) for r in result.records] == [
+        ("sleep-1", "skipped"),
+        ("sleep-3", "skipped"),
+        ("sleep-0", "done"),
+        ("sleep-2", "done"),
+    ]
+    assert result.skipped == 2
+    assert result.done == 2
+    assert result.record("sleep-1").detail == "done in an earlier run"
+    started = [e.key for e in events if isinstance(e, UnitStarted)]
+    assert sorted(started) == ["sleep-0", "sleep-2"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_events_come_on_the_caller_thread_in_order_per_unit(model: str) -> None:
+    caller = threading.get_ident()
+    threads_seen: set[int] = set()
+    events: list[RunEvent] = []
+
+    def on_event(event: RunEvent) -> None:
+        threads_seen.add(threading.get_ident())
+        events.append(event)
+
+    job = SleepJob(count=3, seconds=0.01, steps=2, done={"sleep-2"})
+    run_model(model, job, concurrency=_concurrency(model, 2), on_event=on_event)
+
+    assert threads_seen == {caller}
+    assert events[0] == RunStarted(model, "sleep", 1 if model == "sequential" else 2, 2, 1)
+    assert isinstance(events[1], UnitFinished)
+    assert events[1].record.status == "skipped"
+    for key in ("sleep-0", "sleep-1"):
+        mine = [
+            e
+            for e in events[2:]
+            if getattr(e, "key", None) == key
+            or (isinstance(e, UnitFinished) and e.record.key == key)
+        ]
+        kinds = [type(e) for e in mine]
+        assert kinds == [UnitStarted, UnitWaiting, UnitWaiting, UnitFinished]
+        waits = [e for e in mine if isinstance(e, UnitWaiting)]
+        assert [w.reason for w in waits] == [
+            "slow function, nap 1 of 2",
+            "slow function, nap 2 of 2",
+        ]
+        assert waits[0].seconds == pytest.approx(0.005)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_a_unit_that_raises_fails_alone_with_the_error_as_reason(model: str) -> None:
+    result = run_model(model, CrashJob(), concurrency=_concurrency(model, 2))
+    assert [(r.key, r.status) for r in result.records] == [
+        ("a", "done"),
+        ("boom", "failed"),
+        ("c", "done"),
+    ]
+    assert result.record("boom").detail == "internal error in the job: RuntimeError: boom"
+    assert result.failures == 1
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_an_empty_job_gives_an_empty_result(model: str) -> None:
+    result = run_model(model, SleepJob(count=0), concurrency=_concurrency(model, 2))
+    assert result.records == ()
+    assert not result.interrupted
+
+
+# ------------------------------------------------------------------------------- HTTP job
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_http_job_counts_attempts_and_retries(model: str, server: RecordingServer) -> None:
+    job = HttpJob(server.url, ("k1", "k2", "k3"), route="flaky", retries=3)
+    result = run_model(model, job, concurrency=_concurrency(model, 3))
+
+    for key in ("k1", "k2", "k3"):
+        record = result.record(key)
+        assert record.status == "done"
+        assert record.data["body"] == {"key": key}
+        assert (record.attempts, record.retries, record.requests) == (3, 2, 3)
+        assert server.count(f"/flaky/{key}") == 3
+    assert (result.requests, result.retries) == (9, 6)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_http_replies_have_lower_case_headers_and_the_raw_body(
+    model: str, server: RecordingServer
+) -> None:
+    result = run_model(model, HttpJob(server.url, ("x",)), concurrency=_concurrency(model, 1))
+    data = result.record("x").data
+    assert data["status"] == 200
+    assert data["content_type"] == "application/json"
+    assert all(name == name.lower() for name in data["header_names"])
+    assert "content-length" in data["header_names"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_dropped_connections_become_connection_errors(model: str, server: RecordingServer) -> None:
+    job = HttpJob(server.url, ("d",), route="drop", retries=1)
+    record = run_model(model, job, concurrency=_concurrency(model, 1)).record("d")
+    assert record.status == "failed"
+    assert record.data["kind"] == "connection"
+    assert record.requests == 2
+    assert server.count("/drop/d") == 2  # no transport resends on its own
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_slow_responses_become_timeouts(model: str, server: RecordingServer) -> None:
+    job = HttpJob(server.url, ("s",), route="slow", retries=0, timeout=0.2)
+    record = run_model(model, job, concurrency=_concurrency(model, 1)).record("s")
+    assert record.status == "failed"
+    assert record.data["kind"] == "timeout"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_refused_connections_become_connection_errors(model: str) -> None:
+    with RecordingServer() as srv:
+        base = srv.url
+    job = HttpJob(base, ("r",), retries=0)  # nobody listens there any more
+    record = run_model(model, job, concurrency=_concurrency(model, 1)).record("r")
+    assert (record.status, record.data["kind"]) == ("failed", "connection")
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_redirects_are_not_followed_so_the_token_stays_home(model: str) -> None:
+    with RecordingServer() as other, RecordingServer(target=other.url) as home:
+        job = HttpJob(home.url, ("a", "b"), route="redirect", token=TOKEN)
+        result = run_model(model, job, concurrency=_concurrency(model, 2))
+        assert other.requests == []
+        assert [h.get("authorization") for _, h in home.requests] == [f"Bearer {TOKEN}"] * 2
+    record = result.record("a")
+    assert record.data["status"] == 307
+    assert record.data["location"] == f"{other.url}/a"
+    assert TOKEN not in result.to_json()
+
+
+# ---------------------------------------------------------------------- stopping, Ctrl-C
+
+
+def _stop_after_first_start(stop: threading.Event, starts: int = 1):  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+
+    def on_event(event: RunEvent) -> None:
+        if isinstance(event, UnitStarted):
+            seen.append(event.key)
+            if len(seen) >= starts:
+                stop.set()
+
+    return on_event
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_stop_event_ends_long_sleeps_and_leaves_the_rest_unrun(model: str) -> None:
+    stop = threading.Event()
+    job = SleepJob(count=10, seconds=600, steps=1)  # would outlive the test's timeout
+    n = 1 if model == "sequential" else 2
+    result = run_model(
+        model,
+        job,
+        concurrency=_concurrency(model, n),
+        on_event=_stop_after_first_start(stop, n),
+        stop=stop,
+    )
+    assert result.interrupted
+    cut = [r for r in result.records if r.status == "failed"]
+    assert 1 <= len(cut) <= n
+    assert all(r.detail == INTERRUPTED and r.interrupted for r in cut)
+    assert (result.done, result.failures, result.cut_short) == (0, 0, len(cut))
+    assert len(result.not_run) == 10 - len(cut)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_ctrl_c_in_the_caller_stops_everything_and_carries_the_partial_result(
+    model: str,
+) -> None:
+    finished: list[str] = []
+
+    def on_event(event: RunEvent) -> None:
+        if isinstance(event, UnitFinished):
+            finished.append(event.record.key)
+            if len(finished) == 2:
+                raise KeyboardInterrupt
+
+    job = SleepJob(count=3 if model == "sequential" else 12, seconds=0.05)
+    with pytest.raises(RunInterrupted) as caught:
+        run_model(model, job, concurrency=_concurrency(model, 2), on_event=on_event)
+
+    result = caught.value.result
+    assert isinstance(caught.value, KeyboardInterrupt)
+    assert result.interrupted
+    assert result.model == model
+    assert result.done >= 2
+    assert {r.key for r in result.records} | set(result.not_run) == set(job.units())
+    assert result.not_run
+
+
+@pytest.mark.timeout(30)
+def test_ctrl_c_during_a_long_sleep_in_the_threads_model_is_prompt() -> None:
+    # The main thread gets the KeyboardInterrupt; the workers must wake from a 600 s sleep.
+    def on_event(event: RunEvent) -> None:
+        if isinstance(event, UnitWaiting):
+            raise KeyboardInterrupt
+
+    with pytest.raises(RunInterrupted) as caught:
+        run_model("threads", SleepJob(count=4, seconds=600), concurrency=4, on_event=on_event)
+    result = caught.value.result
+    assert all(r.detail == INTERRUPTED for r in result.records)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_an_error_in_the_event_handler_stops_the_run_and_propagates(model: str) -> None:
+    def on_event(event: RunEvent) -> None:
+        if isinstance(event, UnitStarted):
+            raise ValueError("handler broke")
+
+    with pytest.raises(ValueError, match="handler broke"):
+        run_model(
+            model,
+            SleepJob(count=20, seconds=0.01),
+            concurrency=_concurrency(model, 2),
+            on_event=on_event,
+        )
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_a_real_sigint_interrupts_every_model_cleanly(model: str) -> None:
+    # What Ctrl-C does: SIGINT to this process while units sleep for ten minutes.
+    def on_event(event: RunEvent) -> None:
+        if isinstance(event, UnitWaiting):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    job = SleepJob(count=6, seconds=600)
+    with pytest.raises(RunInterrupted) as caught:
+        run_model(model, job, concurrency=_concurrency(model, 2), on_event=on_event)
+    result = caught.value.result
+    assert result.interrupted
+    assert result.done == 0
+    assert all(r.detail == INTERRUPTED for r in result.records)
+    assert len(result.records) + len(result.not_run) == 6
+
+
+@pytest.mark.timeout(30)
+def test_a_second_sigint_terminates_process_workers_stuck_in_a_request(
+    server: RecordingServer,
+) -> None:
+    # The first Ctrl-C asks the workers to stop, but they wait on a 30 s response;
+    # the second one terminates them.
+    timers: list[threading.Timer] = []
+
+    def on_event(event: RunEvent) -> None:
+        if isinstance(event, UnitStarted) and not timers:
+            timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+            timers.append(timer)
+            timer.start()
+            os.kill(os.getpid(), signal.SIGINT)
+
+    job = HttpJob(server.url, ("s1", "s2"), route="slow", timeout=25)
+    try:
+        with pytest.raises(RunInterrupted) as caught:
+            run_model("processes", job, concurrency=2, on_event=on_event)
+    finally:
+        for timer in timers:
+            timer.join()
+    assert caught.value.result.done == 0
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_a_stop_set_before_the_run_starts_no_unit(model: str) -> None:
+    stop = threading.Event()
+    stop.set()
+    result = run_model(
+        model, SleepJob(count=5, seconds=600), concurrency=_concurrency(model, 2), stop=stop
+    )
+    assert result.records == ()
+    assert result.not_run == tuple(f"sleep-{i}" for i in range(5))
+    assert result.interrupted
