@@ -266,32 +266,43 @@ class ResultSet:
     orders the same positions by a numeric field, ties broken by best match.
     """
 
-    __slots__ = ("_numbers", "_orders", "query", "seed", "total_count")
+    __slots__ = ("_numbers", "_orders", "_pool", "_rng", "query", "seed", "total_count")
 
     def __init__(self, query: ParsedQuery) -> None:
         self.query = query
         self.seed = _hash("query", query)
         self.total_count = total_count(query)
-        pool = min(self.total_count, POOL_LIMIT)
+        self._pool = min(self.total_count, POOL_LIMIT)
         # One generator for the whole pool: seeding a Random per position costs 10x more.
-        rng = random.Random(self.seed)
-        self._numbers = [_Numbers(rng, position, self.total_count) for position in range(pool)]
+        # Positions are drawn lazily, in order, so a best-match page 1 (the common request)
+        # draws 30 positions instead of the whole pool; the values do not depend on how far
+        # the pool was drawn before.
+        self._rng = random.Random(self.seed)
+        self._numbers: list[_Numbers] = []
         self._orders: dict[tuple[str, str], Sequence[int]] = {}
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return self._pool
+
+    def _draw_to(self, end: int) -> None:
+        numbers, rng, total = self._numbers, self._rng, self.total_count
+        for position in range(len(numbers), min(end, self._pool)):
+            numbers.append(_Numbers(rng, position, total))
 
     def numbers(self, position: int) -> _Numbers:
         """Return the numeric fields (stars, forks, dates...) of ``position``."""
+        if position >= len(self._numbers):
+            self._draw_to(position + 1)
         return self._numbers[position]
 
     def order(self, sort: str | None, order: str = "desc") -> Sequence[int]:
         """Return positions in the order of ``sort`` (``None``: best match; ``order`` ignored)."""
         if sort not in SORT_KEYS:
-            return range(len(self._numbers))
+            return range(self._pool)
         key = (sort, "asc" if order == "asc" else "desc")
         cached = self._orders.get(key)
         if cached is None:
+            self._draw_to(self._pool)
             sign = 1 if key[1] == "asc" else -1
             values = [_sort_value(n, sort) for n in self._numbers]
             cached = tuple(sorted(range(len(values)), key=lambda p: (sign * values[p], p)))
