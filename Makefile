@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -c 'import primesieve' 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet -c constraints.txt 'primesieve==2.3.4'
 	$(BIN)/python benchmarks/primes.py
+	$(BIN)/python benchmarks/io.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

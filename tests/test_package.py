@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 
 import speedlab
 from speedlab.cli import main
 
+PUBLIC_API = {
+    # errors
+    "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
+    # the lecture's part 1
+    "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
+    "first_primes", "primes_below", "primality",
+    # effects and jobs
+    "HttpRequest", "HttpResponse", "Send", "Sleep", "TransportError", "SleepJob",
+    "DEFAULT_KEYWORDS", "GitHubJob", "SearchConfig", "SearchResult", "Secret", "RateGate",
+    "filename_for", "search_keyword", "token_from_env",
+    # models
+    "MODELS", "MODEL_NAMES", "RunResult", "RunInterrupted", "UnitRecord", "run_model",
+    # fakehub
+    "FakeHub", "AsyncFakeHub", "FakeHubConfig", "FakeHubStatistics",
+    "__version__",
+}  # fmt: skip
 
-def test_all_is_sorted_and_every_name_exists() -> None:
-    assert list(speedlab.__all__) == sorted(speedlab.__all__)
+
+def test_the_export_list_is_exactly_the_public_api() -> None:
+    assert len(speedlab.__all__) == len(set(speedlab.__all__))
+    assert set(speedlab.__all__) == PUBLIC_API
     for name in speedlab.__all__:
         assert hasattr(speedlab, name), name
+
+
+def test_every_module_declares_all_and_each_name_exists() -> None:
+    for info in pkgutil.walk_packages(speedlab.__path__, "speedlab."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        names = getattr(module, "__all__", None)
+        assert isinstance(names, list | tuple), f"{info.name} has no __all__"
+        for name in names:
+            assert hasattr(module, name), f"{info.name}.{name}"
 
 
 def test_version_flag_prints_the_package_version(capsys) -> None:

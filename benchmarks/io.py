@@ -1,0 +1,231 @@
+"""I/O-bound benchmark: the GitHub search job under every model, against fakehub, side by side.
+
+Run by ``make bench`` (never by the tests). fakehub runs in a process of its own, so the server
+does not share the client's GIL. For each latency (100 ms, then none) it times, in one run:
+our four models and two baselines written the way a user would (requests + ThreadPoolExecutor,
+aiohttp + gather). It prints wall times and ratios against the targets, then measures memory:
+10,000 keywords vs 1,000 under the asyncio model, each in a fresh process.
+
+    .venv/bin/python benchmarks/io.py              # the full run (about a minute)
+    .venv/bin/python benchmarks/io.py --quick      # fewer keywords and repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from baselines import aiohttp_gather, threadpool_requests
+from speedlab import __version__
+from speedlab._constants import DEFAULT_ASYNC_TASKS, DEFAULT_PROCESS_WORKERS, DEFAULT_THREAD_WORKERS
+from speedlab.jobs.github import GitHubJob, SearchConfig
+from speedlab.models import run_model
+
+RESULTS = Path(__file__).parent / "results" / "io.json"
+URL_RE = re.compile(r"http://127\.0\.0\.1:\d+")
+
+
+@contextmanager
+def fakehub(latency: float) -> Iterator[str]:
+    """Start ``speedlab fakehub`` in its own process; yield its URL; stop it on every exit path."""
+    cmd = [sys.executable, "-m", "speedlab", "fakehub", "--port", "0", "--seed", "1"]
+    cmd += ["--latency", str(latency)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        url = None
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            match = URL_RE.search(line)
+            url = match.group(0) if match else None
+        if url is None:
+            raise RuntimeError("fakehub did not print its URL")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def keywords(count: int) -> list[str]:
+    """Distinct, plain keywords (so the baselines can use them as file names too)."""
+    return [f"topic{i:05d}" for i in range(count)]
+
+
+def ours(model: str, concurrency: int) -> Callable[[str, Path, list[str]], float]:
+    """Time one run of our model; fail loudly if any keyword failed."""
+
+    def run(url: str, out: Path, queries: list[str]) -> float:
+        job = GitHubJob(queries, SearchConfig(api=url, out_dir=out), resume=False)
+        result = run_model(model, job, concurrency=concurrency)
+        if result.failures:
+            raise RuntimeError(f"{model}: {result.failures} keywords failed")
+        return result.wall_seconds
+
+    return run
+
+
+def baseline_threads(url: str, out: Path, queries: list[str]) -> float:
+    start = time.perf_counter()
+    threadpool_requests.get_many_stats(url, str(out), queries, DEFAULT_THREAD_WORKERS)
+    return time.perf_counter() - start
+
+
+def baseline_aiohttp(url: str, out: Path, queries: list[str]) -> float:
+    start = time.perf_counter()
+    aiohttp_gather.get_many_stats(url, str(out), queries, DEFAULT_ASYNC_TASKS)
+    return time.perf_counter() - start
+
+
+CONTENDERS: dict[str, Callable[[str, Path, list[str]], float]] = {
+    "sequential": ours("sequential", 1),
+    "threads": ours("threads", DEFAULT_THREAD_WORKERS),
+    "processes": ours("processes", DEFAULT_PROCESS_WORKERS),
+    "asyncio": ours("asyncio", DEFAULT_ASYNC_TASKS),
+    "baseline requests+ThreadPoolExecutor": baseline_threads,
+    "baseline aiohttp+gather": baseline_aiohttp,
+}
+
+
+def time_all(url: str, queries: list[str], repeats: int, slow_once: bool) -> dict[str, float]:
+    """Best-of-``repeats`` wall time per contender, interleaved so drift hits all alike."""
+    best: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="speedlab-bench-") as tmp:
+        for attempt in range(repeats):
+            for name, run in CONTENDERS.items():
+                if slow_once and name == "sequential" and attempt > 0:
+                    continue
+                out = Path(tmp) / f"{name.split()[0]}-{attempt}"
+                seconds = run(url, out, queries)
+                shutil.rmtree(out, ignore_errors=True)
+                best[name] = min(best.get(name, seconds), seconds)
+                print(f"  {name:<38} {seconds:8.3f} s", flush=True)
+    return best
+
+
+def memory_child(count: int, url: str) -> None:
+    """Run the asyncio model on ``count`` keywords and print its peak RSS as JSON."""
+    with tempfile.TemporaryDirectory(prefix="speedlab-mem-") as tmp:
+        job = GitHubJob(keywords(count), SearchConfig(api=url, out_dir=Path(tmp)), resume=False)
+        result = run_model("asyncio", job, concurrency=DEFAULT_ASYNC_TASKS)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    print(
+        json.dumps(
+            {
+                "count": count,
+                "peak_rss": peak,
+                "failures": result.failures,
+                "wall": result.wall_seconds,
+            }
+        )
+    )
+
+
+def measure_memory(url: str, count: int) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(count), url],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    data: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return data
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keywords", type=int, default=200, help="keywords per run (200)")
+    parser.add_argument("--latency", type=float, default=0.1, help="fakehub latency (0.1 s)")
+    parser.add_argument("--repeats", type=int, default=3, help="best of N runs (3)")
+    parser.add_argument(
+        "--quick", action="store_true", help="50 keywords, 1 repeat, small memory run"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    parser.add_argument("--memory-child", nargs=2, metavar=("COUNT", "URL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(int(args.memory_child[0]), args.memory_child[1])
+        return 0
+    count, repeats = (50, 1) if args.quick else (args.keywords, args.repeats)
+    queries = keywords(count)
+    report: dict[str, object] = {
+        "speedlab": __version__,
+        "python": sys.version.split()[0],
+        "machine": platform.platform(),
+        "keywords": count,
+    }
+    ok = True
+    for latency in (args.latency, 0.0):
+        print(f"\n{count} keywords, fakehub latency {latency * 1000:.0f} ms (best of {repeats}):")
+        with fakehub(latency) as url:
+            best = time_all(url, queries, repeats, slow_once=latency > 0)
+        report[f"latency_{latency}"] = best
+        seq, aio, thr = best["sequential"], best["asyncio"], best["threads"]
+        ratio_aio = aio / best["baseline aiohttp+gather"]
+        ratio_thr = thr / best["baseline requests+ThreadPoolExecutor"]
+        print(f"\n  {'model':<38} {'best s':>8} {'vs sequential':>14}")
+        for name, seconds in best.items():
+            print(f"  {name:<38} {seconds:8.3f} {seq / seconds:13.1f}x")
+        print(
+            f"  asyncio / aiohttp+gather baseline: {ratio_aio:.2f}x  (target <= 1.15) "
+            f"{verdict(ratio_aio <= 1.15)}"
+        )
+        print(
+            f"  threads / thread-pool baseline:    {ratio_thr:.2f}x  (target <= 1.15) "
+            f"{verdict(ratio_thr <= 1.15)}"
+        )
+        ok &= ratio_aio <= 1.15 and ratio_thr <= 1.15
+        if latency > 0:
+            speedup = seq / aio
+            print(
+                f"  asyncio speedup vs sequential:     {speedup:.1f}x  (target >= 50) "
+                f"{verdict(speedup >= 50)}"
+            )
+            ok &= speedup >= 50
+    if not args.no_memory:
+        small, large = (200, 2000) if args.quick else (1000, 10000)
+        print(
+            f"\nmemory: asyncio, concurrency {DEFAULT_ASYNC_TASKS}, zero latency, fresh processes"
+        )
+        with fakehub(0.0) as url:
+            runs = {n: measure_memory(url, n) for n in (small, large)}
+        mb = {n: runs[n]["peak_rss"] / 2**20 for n in runs}
+        print(f"  {small:>6} keywords: peak RSS {mb[small]:6.1f} MB  ({runs[small]['wall']:.1f} s)")
+        print(f"  {large:>6} keywords: peak RSS {mb[large]:6.1f} MB  ({runs[large]['wall']:.1f} s)")
+        delta = mb[large] - mb[small]
+        print(
+            f"  peak < 200 MB: {verdict(mb[large] < 200)};  growth {delta:.1f} MB <= 30 MB: "
+            f"{verdict(delta <= 30)}"
+        )
+        ok &= mb[large] < 200 and delta <= 30
+        report["memory"] = runs
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nresults written to {RESULTS}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The main job offline in one call: fakehub on loopback, the lecture's keywords, every model.
+
+The lecture asks "how do we make it faster?" after its sequential downloader; this module answers
+with a measurement. It starts :class:`~speedlab.fakehub.FakeHub` on 127.0.0.1 with a latency like
+GitHub's, runs the same :class:`~speedlab.jobs.github.GitHubJob` under each model into a folder of
+its own, checks that every model wrote the same bytes, and returns one row per model.
+
+    >>> from pathlib import Path
+    >>> report = run_demo(out_dir=Path("/tmp/speedlab-demo"), latency=0.0, jitter=0.0)
+    >>> report.identical, [row.model for row in report.rows][0]
+    (True, 'sequential')
+"""
+
+from __future__ import annotations
+
+import filecmp
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from speedlab.fakehub import FakeHub, FakeHubConfig, FakeHubStatistics
+from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig, filename_for
+from speedlab.models import MODELS, RunResult, run_model
+
+__all__ = [
+    "DEMO_JITTER",
+    "DEMO_LATENCY",
+    "DEMO_OUT_DIR",
+    "DemoReport",
+    "DemoRow",
+    "run_demo",
+]
+
+# GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
+# fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
+DEMO_LATENCY = 0.6
+DEMO_JITTER = 0.6
+
+# Where the demo saves its files: one sub-folder per model.
+DEMO_OUT_DIR = Path("github_downloads") / "demo"
+
+
+@dataclass(frozen=True)
+class DemoRow:
+    """One model's run, and how it compares with the sequential one."""
+
+    model: str
+    result: RunResult
+    speedup: float | None
+
+    @property
+    def out_dir(self) -> str:
+        """The model's folder name inside the demo's output folder."""
+        return self.model
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """Every model's row, whether their files are identical, and what fakehub served."""
+
+    rows: tuple[DemoRow, ...]
+    out_dir: Path
+    identical: bool
+    differences: tuple[str, ...]
+    hub: FakeHubStatistics
+    url: str
+
+
+def _same_files(first: Path, other: Path, names: Sequence[str]) -> list[str]:
+    """Name every file of this run that is missing from one folder or differs in bytes."""
+    _, mismatch, errors = filecmp.cmpfiles(first, other, names, shallow=False)
+    return [f"{other.name}/{name}" for name in (*mismatch, *errors)]
+
+
+def run_demo(
+    *,
+    out_dir: Path = DEMO_OUT_DIR,
+    keywords: Sequence[str] = DEFAULT_KEYWORDS,
+    models: Sequence[str] = tuple(MODELS),
+    latency: float = DEMO_LATENCY,
+    jitter: float = DEMO_JITTER,
+    seed: int = 0,
+    on_model: Callable[[str], None] | None = None,
+    on_result: Callable[[DemoRow], None] | None = None,
+    stop: threading.Event | None = None,
+) -> DemoReport:
+    """Run the GitHub job against a local fakehub under each model and compare them.
+
+    Args:
+        out_dir: Folder for the files; each model writes into ``out_dir/<model>``, fresh.
+        keywords: What to search for (the lecture's eight by default).
+        models: Which models to run, in order; the first is the speed-up baseline.
+        latency: fakehub's fixed delay per response, in seconds.
+        jitter: Extra uniform random delay per response, in seconds.
+        seed: fakehub's random source, so two demos see the same delays.
+        on_model: Called with a model's name before it runs (for progress lines).
+        on_result: Called with each model's row as soon as it is known.
+        stop: Set it to stop the current run early (Ctrl-C does the same).
+
+    Returns:
+        The DemoReport; ``identical`` is True when every model wrote the same bytes.
+    """
+    rows: list[DemoRow] = []
+    config = FakeHubConfig(latency=latency, jitter=jitter, seed=seed)
+    with FakeHub(config) as hub:
+        baseline: float | None = None
+        for model in models:
+            if on_model is not None:
+                on_model(model)
+            job = GitHubJob(
+                keywords=keywords,
+                config=SearchConfig(api=hub.url, out_dir=out_dir / model),
+                resume=False,
+            )
+            result = run_model(model, job, stop=stop)
+            if baseline is None:
+                baseline = result.wall_seconds
+            speedup = baseline / result.wall_seconds if result.wall_seconds > 0 else None
+            row = DemoRow(model, result, speedup)
+            rows.append(row)
+            if on_result is not None:
+                on_result(row)
+        statistics = hub.statistics()
+        url = hub.url
+    # Only this run's files: an older run may have left others, which are not ours to judge.
+    names = [filename_for(keyword) for keyword in dict.fromkeys(keywords)]
+    differences: list[str] = []
+    first = out_dir / models[0]
+    for model in models[1:]:
+        differences.extend(_same_files(first, out_dir / model, names))
+    return DemoReport(
+        rows=tuple(rows),
+        out_dir=out_dir,
+        identical=not differences,
+        differences=tuple(differences),
+        hub=statistics,
+        url=url,
+    )

@@ -1,0 +1,58 @@
+"""``speedlab demo``: every model against a local fakehub, identical files, one table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from speedlab.cli import main
+from speedlab.demo import run_demo
+from speedlab.jobs.github import filename_for
+from speedlab.models import MODELS
+
+KEYWORDS = ("torch", "ML", "deep learning")
+
+
+def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> None:
+    seen: list[str] = []
+    report = run_demo(
+        out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0, on_model=seen.append
+    )
+    assert seen == list(MODELS)
+    assert [row.model for row in report.rows] == list(MODELS)
+    assert report.identical, report.differences
+    for row in report.rows:
+        assert row.result.failures == 0
+        assert sorted(r.key for r in row.result.records) == sorted(KEYWORDS)
+        for keyword in KEYWORDS:
+            assert (tmp_path / row.model / filename_for(keyword)).is_file()
+    assert report.rows[0].speedup == pytest.approx(1.0)
+    assert report.hub.requests == len(KEYWORDS) * len(MODELS)
+
+
+def test_run_demo_reports_a_file_that_differs(tmp_path: Path, monkeypatch) -> None:
+    import speedlab.demo as demo_module
+
+    real = demo_module.run_model
+
+    def tampering_run_model(name: str, job, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(name, job, **kwargs)
+        if name == "asyncio":
+            (job.config.out_dir / filename_for("torch")).write_text("[0]")
+        return result
+
+    monkeypatch.setattr(demo_module, "run_model", tampering_run_model)
+    report = run_demo(out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0)
+    assert not report.identical
+    assert report.differences == (f"asyncio/{filename_for('torch')}",)
+
+
+def test_demo_command_prints_the_table(tmp_path: Path, capsys) -> None:
+    code = main(["demo", "--out", str(tmp_path), "--latency", "0", "--jitter", "0"])
+    out = capsys.readouterr().out
+    assert code == 0
+    for model in MODELS:
+        assert f"running {model} ... 8 searches done in" in out
+    assert "speedup" in out
+    assert "every model wrote byte-identical files" in out
