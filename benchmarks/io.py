@@ -16,7 +16,6 @@ import argparse
 import json
 import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -125,7 +124,7 @@ def memory_child(count: int, url: str) -> None:
     with tempfile.TemporaryDirectory(prefix="speedlab-mem-") as tmp:
         job = GitHubJob(keywords(count), SearchConfig(api=url, out_dir=Path(tmp)), resume=False)
         result = run_model("asyncio", job, concurrency=DEFAULT_ASYNC_TASKS)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    peak = result.peak_rss_bytes  # VmHWM of this process (see speedlab.models._recorder)
     print(
         json.dumps(
             {

@@ -36,15 +36,31 @@ def check_concurrency(model: str, concurrency: int | None, default: int) -> int:
     return concurrency
 
 
+def _own_high_water() -> int | None:
+    # Linux keeps ru_maxrss across execve, so a small program started by a large one (pytest,
+    # make) reports its parent's peak; VmHWM belongs to this program's own memory map.
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def peak_rss_bytes() -> int:
     """Return the high-water resident memory of this process and its largest waited-for child.
 
-    ``ru_maxrss`` counts kilobytes on Linux and bytes on macOS.
+    This process: ``VmHWM`` on Linux, else ``ru_maxrss`` (kilobytes on Linux, bytes on macOS).
+    Children: ``ru_maxrss`` of the waited-for children (the processes model's workers).
     """
     scale = 1 if sys.platform == "darwin" else 1024
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) * scale
+    own = _own_high_water()
+    if own is None:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    return max(own, children)
 
 
 def _cpu_seconds() -> float:
