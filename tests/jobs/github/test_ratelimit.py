@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from speedlab.jobs.github.query import SearchConfig
-from speedlab.jobs.github.ratelimit import RateGate, limited_wait
+from speedlab.jobs.github.ratelimit import DEFAULT_POLL, RateGate, limited_wait
 from speedlab.jobs.github.response import RateLimitInfo
 from speedlab.jobs.github.search import search_keyword
 from tests.jobs.github import driver
@@ -35,7 +35,7 @@ def test_before_any_response_the_documented_limit_is_assumed() -> None:
     stats = gate.statistics()
     assert (stats.reserved, stats.in_flight, stats.remaining, stats.limit) == (10, 10, 0, None)
     # Requests are in flight and will tell the real window: poll briefly, do not wait 60 s.
-    assert gate.reserve(T + 1) == pytest.approx(0.25)
+    assert gate.reserve(T + 1) == pytest.approx(DEFAULT_POLL)
 
 
 def test_with_nothing_in_flight_an_exhausted_guess_waits_for_its_end() -> None:

@@ -61,8 +61,9 @@ DEFAULT_LIMITED_WAIT = 60.0
 MIN_LIMITED_WAIT = 1.0
 # Extra random wait on repeated limits, as a fraction of the wait (never shorter than asked).
 LIMITED_JITTER = 0.25
-# While the window's end is only guessed and responses are in flight, re-check this often.
-DEFAULT_POLL = 0.25
+# While the window's end is only guessed and responses are in flight, re-check this often:
+# the first answer usually arrives within one round trip, and then everybody may go.
+DEFAULT_POLL = 0.02
 
 # Cells of the shared state.
 _RESET = 0  # the last x-ratelimit-reset adopted from a response (0: none yet)
