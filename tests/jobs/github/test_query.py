@@ -11,6 +11,7 @@ import pytest
 from speedlab._exceptions import UsageError
 from speedlab.jobs.github.query import (
     DEFAULT_USER_AGENT,
+    UNDOCUMENTED_LIMIT,
     SearchConfig,
     Secret,
     build_search_request,
@@ -122,6 +123,13 @@ def test_defaults() -> None:
     assert config.user_agent.startswith("speedlab/")
     assert config.assumed_limit == 10
     assert SearchConfig(token=Secret("t")).assumed_limit == 30
+
+
+def test_only_api_github_com_gets_githubs_documented_limit_before_the_first_answer() -> None:
+    assert SearchConfig(api="https://api.github.com/").assumed_limit == 10
+    for api in ("http://127.0.0.1:8000", "https://github.example.com/api/v3"):
+        assert SearchConfig(api=api).assumed_limit == UNDOCUMENTED_LIMIT
+        assert SearchConfig(api=api, token=Secret("t")).assumed_limit == UNDOCUMENTED_LIMIT
 
 
 @pytest.mark.parametrize(
