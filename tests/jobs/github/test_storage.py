@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from speedlab._exceptions import UnsafeOutputPath
 from speedlab.jobs.github.job import DEFAULT_KEYWORDS
 from speedlab.jobs.github.search import SearchResult
-from speedlab.jobs.github.storage import filename_for, is_saved, render, save_atomic
+from speedlab.jobs.github.storage import (
+    OutputDir,
+    filename_for,
+    is_saved,
+    render,
+    save_atomic,
+)
 
 NASTY = st.sampled_from(
     [
@@ -279,3 +285,37 @@ def test_is_saved_never_looks_outside(tmp_path: Path) -> None:
     out.mkdir()
     assert not is_saved(out, "../passwd", "list")
     assert os.path.exists(tmp_path / "passwd")
+
+
+def test_an_output_dir_resolves_once_and_still_refuses_symlinks_leading_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = OutputDir(tmp_path / "out")
+    assert out.save("torch", b"[1]") == (tmp_path / "out" / "torch").resolve()
+    resolved: list[str] = []
+    real_realpath = os.path.realpath
+
+    def counting_realpath(path: str) -> str:
+        resolved.append(path)
+        return real_realpath(path)
+
+    monkeypatch.setattr(os.path, "realpath", counting_realpath)
+    out.save("data", b"[2]")
+    assert resolved == []  # the directory was resolved by the first save only
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    (tmp_path / "out" / "ml").symlink_to(victim)
+    with pytest.raises(UnsafeOutputPath, match="not inside"):
+        out.save("ml", b"[3]")
+    assert victim.read_text() == "keep"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["data", "ml", "torch"]
+
+
+def test_an_output_dir_removed_during_a_run_is_created_again(tmp_path: Path) -> None:
+    out = OutputDir(tmp_path / "out")
+    out.save("torch", b"[1]")
+    (tmp_path / "out" / "torch").unlink()
+    (tmp_path / "out").rmdir()
+    path = out.save("torch", b"[2]")
+    assert path.read_bytes() == b"[2]"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["torch"]
