@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from speedlab.jobs.base import SharingKind
 from speedlab.jobs.effects import (
+    Call,
+    CallResult,
     HttpRequest,
     HttpResponse,
     Send,
@@ -176,3 +179,40 @@ class CrashJob:
         if key == "boom":
             raise RuntimeError("boom")
         return UnitOutcome(key, "done", "fine")
+
+
+def _where() -> tuple[str, int]:
+    return threading.current_thread().name, os.getpid()
+
+
+def _refuse() -> None:
+    raise PermissionError("read-only disk")
+
+
+@dataclass(frozen=True)
+class CallJob:
+    """Each unit runs two blocking calls: one reports where it ran, one raises."""
+
+    keys: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return "call"
+
+    def units(self) -> Sequence[str]:
+        return self.keys
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return []
+
+    def new_shared_state(self, kind: SharingKind) -> object:
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        where = yield Call(_where)
+        failed = yield Call(_refuse)
+        assert isinstance(where, CallResult)
+        assert isinstance(failed, CallResult)
+        thread, pid = where.value  # type: ignore[misc]
+        error = type(failed.error).__name__
+        return UnitOutcome(key, "done", f"{error}", data={"thread": thread, "pid": pid})

@@ -22,7 +22,7 @@ from speedlab.models import (
     run_model,
 )
 from speedlab.models._driver import INTERRUPTED
-from tests.models._jobs import CrashJob, HttpJob, RendezvousJob
+from tests.models._jobs import CallJob, CrashJob, HttpJob, RendezvousJob
 from tests.models._servers import RecordingServer
 
 ALL = list(MODELS)
@@ -399,3 +399,22 @@ def test_a_stop_set_before_the_run_starts_no_unit(model: str) -> None:
     assert result.records == ()
     assert result.not_run == tuple(f"sleep-{i}" for i in range(5))
     assert result.interrupted
+
+
+@pytest.mark.parametrize("model", ALL)
+def test_blocking_calls_run_off_the_event_loop_only_under_asyncio(model: str) -> None:
+    result = run_model(model, CallJob(keys=("a", "b")), concurrency=_concurrency(model, 2))
+    assert [r.status for r in result.records] == ["done", "done"]
+    # The exception a call raised comes back in its CallResult, it does not crash the unit.
+    assert [r.detail for r in result.records] == ["PermissionError", "PermissionError"]
+    for record in result.records:
+        thread, pid = record.data["thread"], record.data["pid"]
+        if model == "asyncio":
+            assert thread != threading.main_thread().name  # a worker thread, not the loop's
+            assert pid == os.getpid()
+        elif model == "processes":
+            assert pid != os.getpid()
+        elif model == "sequential":
+            assert thread == threading.main_thread().name
+        else:
+            assert thread != threading.main_thread().name

@@ -5,6 +5,8 @@ hand-made runner: it *yields* what it needs and receives the answer through ``se
 
     yield Send(request)   ->  the model sends HttpResponse | TransportError back
     yield Sleep(seconds)  ->  the model waits with its own primitive and sends back None
+    yield Call(fn, args)  ->  the model runs a short blocking call (a file write) its own way
+                              and sends back a CallResult
 
 So rate limits, retries and parsing are written once, and each model (requests in threads,
 aiohttp in asyncio, our own sockets in the hand-made loop) only moves bytes and waits.
@@ -18,11 +20,13 @@ aiohttp in asyncio, our own sockets in the hand-made loop) only moves bytes and 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 __all__ = [
+    "Call",
+    "CallResult",
     "Effect",
     "EffectReply",
     "HttpRequest",
@@ -91,8 +95,36 @@ class Sleep:
     reason: str = ""
 
 
-Effect: TypeAlias = Send | Sleep
-EffectReply: TypeAlias = HttpResponse | TransportError | None
+@dataclass(frozen=True)
+class CallResult:
+    """The reply to a ``Call``: the function's value, or the exception it raised."""
+
+    value: object = None
+    error: Exception | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """Effect: run ``fn(*args)``, a short blocking call such as a file write; reply ``CallResult``.
+
+    Sequential, threads and processes call it in place; asyncio runs it in a worker thread, so
+    that the loop goes on serving the other units while the disk works (creating and renaming
+    a file costs up to a millisecond here, as much as parsing a response).
+    """
+
+    fn: Callable[..., object]
+    args: tuple[object, ...] = ()
+
+    def run(self) -> CallResult:
+        """Call the function; catch an ``Exception`` into the result (anything else escapes)."""
+        try:
+            return CallResult(self.fn(*self.args))
+        except Exception as exc:
+            return CallResult(None, exc)
+
+
+Effect: TypeAlias = Send | Sleep | Call
+EffectReply: TypeAlias = HttpResponse | TransportError | CallResult | None
 
 UnitStatus: TypeAlias = Literal["done", "failed", "skipped"]
 

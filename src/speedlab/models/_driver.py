@@ -1,6 +1,7 @@
 """Drive one sans-I/O unit: answer its effects, and turn however it ends into a UnitRecord.
 
-A unit is a generator that yields ``Send`` and ``Sleep`` effects (see ``speedlab.jobs.effects``).
+A unit is a generator that yields ``Send``, ``Sleep`` and ``Call`` effects (see
+``speedlab.jobs.effects``).
 :class:`UnitRun` is the model-independent half of running it: it steps the generator, counts
 what it asked for, and makes a record whether the unit returned, crashed or was interrupted.
 The two small loops below, :func:`drive_sync` and :func:`drive_async`, are the model-specific
@@ -19,6 +20,7 @@ from typing import Any
 
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import (
+    Call,
     Effect,
     EffectReply,
     HttpRequest,
@@ -159,6 +161,8 @@ class UnitRun:
         if isinstance(effect, Sleep):
             self.waited += max(0.0, effect.seconds)
             return effect
+        if isinstance(effect, Call):
+            return effect
         self.interrupt(
             f"internal error in the job: it yielded {type(effect).__name__}", stopped=False
         )
@@ -200,6 +204,9 @@ def drive_sync(
     try:
         effect = run.first()
         while effect is not None:
+            if isinstance(effect, Call):  # a short write of work already done: never cut
+                effect = run.answer(effect.run())
+                continue
             if halted():
                 run.interrupt()
                 break
@@ -236,6 +243,9 @@ async def drive_async(run: UnitRun, *, send: AsyncSend, emit: Emit, finish: Fini
         while effect is not None:
             if isinstance(effect, Send):
                 effect = run.answer(await send(effect.request))
+            elif isinstance(effect, Call):
+                # In a worker thread: the loop serves other units while the disk works.
+                effect = run.answer(await asyncio.to_thread(effect.run))
             else:
                 emit(UnitWaiting(run.key, run.worker, effect.seconds, effect.reason, run.now()))
                 await asyncio.sleep(max(0.0, effect.seconds))

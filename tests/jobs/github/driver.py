@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from speedlab.jobs.effects import HttpRequest, HttpResponse, Send, Sleep, TransportError
+from speedlab.jobs.effects import (
+    Call,
+    CallResult,
+    HttpRequest,
+    HttpResponse,
+    Send,
+    Sleep,
+    TransportError,
+)
 from speedlab.jobs.github.ratelimit import RateGate
 
 START = 1_700_000_000.0
@@ -70,8 +78,10 @@ def drive(
         trace.effects.append((clock.now, effect))
         if isinstance(effect, Send):
             trace.requests.append(effect.request)
-            reply: Reply | None = answer(effect.request)
+            reply: Reply | CallResult | None = answer(effect.request)
             clock.now += latency
+        elif isinstance(effect, Call):
+            reply = effect.run()
         else:
             assert isinstance(effect, Sleep), effect
             assert effect.seconds > 0, effect
@@ -280,6 +290,8 @@ def simulate(
         if isinstance(effect, Send):
             log.sends.append(clock.now)
             push(clock.now + rng.uniform(*latency) / 2, "server", worker, effect.request)
+        elif isinstance(effect, Call):
+            push(clock.now, "reply", worker, effect.run())
         else:
             log.sleeps.append((clock.now, effect))
             push(clock.now + effect.seconds, "wake", worker, None)

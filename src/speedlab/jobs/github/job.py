@@ -23,7 +23,7 @@ from multiprocessing.context import BaseContext
 
 from speedlab._exceptions import GitHubError, UsageError
 from speedlab.jobs.base import SharingKind
-from speedlab.jobs.effects import UnitGenerator, UnitOutcome, UnitStatus
+from speedlab.jobs.effects import Call, CallResult, UnitGenerator, UnitOutcome, UnitStatus
 from speedlab.jobs.github.query import SearchConfig, validate_keyword
 from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.search import SearchResult, search_keyword
@@ -173,18 +173,23 @@ class GitHubJob:
         if result.status == "failed":
             return _outcome(result, "failed", result.reason)
         name = filename_for(key)
-        try:
-            self._output.save(name, render(result, self.config.format, fetched_at=self.fetched_at))
-        except (OSError, GitHubError) as exc:
-            return _outcome(result, "failed", f"cannot save {name}: {exc}")
-        data = {
+        data = render(result, self.config.format, fetched_at=self.fetched_at)
+        # Saving is an effect too: the model decides where the blocking write runs.
+        saved = yield Call(self._output.save, (name, data))
+        if not isinstance(saved, CallResult):
+            raise TypeError(f"a Call must be answered with a CallResult, got {saved!r}")
+        if isinstance(saved.error, OSError | GitHubError):
+            return _outcome(result, "failed", f"cannot save {name}: {saved.error}")
+        if saved.error is not None:
+            raise saved.error
+        summary = {
             "ids": len(result.ids),
             "total_count": result.total_count,
             "incomplete_results": result.incomplete_results,
             "pages": result.pages,
             "file": name,
         }
-        return _outcome(result, "done", _summary(result), data)
+        return _outcome(result, "done", _summary(result), summary)
 
 
 def _outcome(

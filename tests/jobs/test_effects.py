@@ -1,0 +1,31 @@
+"""The effects protocol: what a unit may ask of a model."""
+
+from __future__ import annotations
+
+import pytest
+
+from speedlab.jobs.effects import Call, CallResult, HttpRequest
+
+
+def test_a_call_returns_its_value() -> None:
+    assert Call(divmod, (7, 2)).run() == CallResult((3, 1), None)
+
+
+def test_a_call_catches_an_exception_into_its_result() -> None:
+    result = Call(int, ("seven",)).run()
+    assert result.value is None
+    assert isinstance(result.error, ValueError)
+
+
+def test_a_call_lets_ctrl_c_through() -> None:
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Call(interrupted).run()
+
+
+def test_a_request_s_repr_never_shows_its_headers() -> None:
+    request = HttpRequest("GET", "https://api.github.com/x", {"Authorization": "Bearer s3cr3t"}, 5)
+    assert "s3cr3t" not in repr(request)
+    assert "s3cr3t" not in str(request)
