@@ -20,7 +20,10 @@ def render_table(report: DemoReport) -> Table:
     searches = len(report.rows[0].result.records) if report.rows else 0
     table = Table(
         title=f"{searches} GitHub searches per model, fakehub at {report.url}",
-        caption="speedup: sequential wall time / this model's wall time",
+        caption=(
+            "speedup: sequential wall time / this model's; RSS MB: peak resident memory of "
+            "this process so far (or of its largest worker process)"
+        ),
     )
     for name, justify in (
         ("model", "left"),
