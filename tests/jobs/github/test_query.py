@@ -76,6 +76,12 @@ def test_later_pages_use_the_link_url_and_keep_auth_only_on_the_same_origin() ->
         "https://evil.example/search/repositories?page=2",
         "http://api.github.com/search/repositories?page=2",  # downgraded scheme
         "https://api.github.com:8443/search/repositories?page=2",
+        # urlsplit reads api.github.com here, urllib3 and browsers read evil.example:
+        "https://evil.example\\@api.github.com/search/repositories?page=2",
+        "https://evil.example\\api.github.com/search/repositories?page=2",
+        "https://user@api.github.com/search/repositories?page=2",
+        "https://api.github.com\t/search/repositories?page=2",
+        "https://[::1/search/repositories?page=2",
     ):
         assert "Authorization" not in build_search_request("x", config, page_url=other).headers
 
@@ -148,6 +154,9 @@ def test_only_api_github_com_gets_githubs_documented_limit_before_the_first_answ
         ({"api": "https://user:pw@example.com"}, "--api must not contain credentials"),
         ({"api": "https://example.com/?x=1"}, "--api must not have a query or fragment"),
         ({"per_page": True}, "--per-page must be an integer"),
+        ({"api": "http://[::1"}, "--api is not a valid URL"),
+        ({"timeout": 1e300}, "--timeout must be at most 3600"),
+        ({"max_wait": 1e12}, "--max-wait must be at most 604800"),
         ({"user_agent": "a\r\nX-Evil: 1"}, "the User-Agent must be non-empty text"),
     ],
 )
@@ -158,12 +167,13 @@ def test_config_validation_messages(kwargs: dict[str, object], message: str) -> 
     assert "\n" not in str(caught.value)
 
 
-def test_a_bad_token_is_refused_without_showing_it() -> None:
-    bad = TOKEN + "\r\nX-Injected: yes"
+@pytest.mark.parametrize("bad", [TOKEN + "\r\nX-Injected: yes", TOKEN + "\u20ac"])
+def test_a_bad_token_is_refused_without_showing_it(bad: str) -> None:
     with pytest.raises(UsageError) as caught:
         SearchConfig(token=Secret(bad))
     assert TOKEN not in str(caught.value)
     assert TOKEN not in repr(caught.value)
+    assert "\u20ac" not in str(caught.value)
 
 
 @pytest.mark.parametrize("keyword", ["", " ", "\t\n"])

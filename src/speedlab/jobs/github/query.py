@@ -41,6 +41,7 @@ __all__ = [
     "build_search_request",
     "origin_of",
     "request_headers",
+    "same_origin",
     "search_query",
     "token_from_env",
     "validate_keyword",
@@ -67,6 +68,10 @@ DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 100
 # GitHub ends any request that takes more than 10 s ("Server Error"), so waiting longer is moot.
 DEFAULT_TIMEOUT = 10.0
+# Upper bounds of --timeout and --max-wait: past them a wait is a mistake (and past about
+# 10**8 s, threading's and the OS's timeouts overflow).
+MAX_TIMEOUT = 3600.0
+MAX_WAIT = 7 * 86_400.0
 # Retries for one request after timeouts, dropped connections, 5xx and malformed bodies.
 DEFAULT_RETRIES = 5
 # The most one keyword may spend waiting (rate limits, backoff) before it gives up.
@@ -156,14 +161,16 @@ class SearchConfig:
         _check_api(self.api)
         if self.token is not None:
             value = self.token.reveal()
-            if not value or _CONTROL.search(value):
-                # Never echo the value: it is a credential.
-                raise UsageError("the token is empty or contains spaces or control characters")
+            if not value or _CONTROL.search(value) or not value.isascii():
+                # Never echo the value, nor a part of it: it is a credential.
+                raise UsageError(
+                    "the token is empty or contains spaces, control or non-ASCII characters"
+                )
         _check_int("--per-page", self.per_page, 1, MAX_PER_PAGE)
         _check_int("--pages", self.pages, 1, None)
         _check_int("--retries", self.retries, 0, None)
-        _check_number("--timeout", self.timeout, positive=True)
-        _check_number("--max-wait", self.max_wait, positive=False)
+        _check_number("--timeout", self.timeout, positive=True, high=MAX_TIMEOUT)
+        _check_number("--max-wait", self.max_wait, positive=False, high=MAX_WAIT)
         _check_number("--backoff-base", self.backoff_base, positive=False)
         _check_number("--backoff-cap", self.backoff_cap, positive=False)
         _check_number("--reset-margin", self.reset_margin, positive=False)
@@ -196,7 +203,10 @@ class SearchConfig:
 
 
 def _check_api(api: str) -> None:
-    parts = urlsplit(api)
+    try:
+        parts = urlsplit(api)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise UsageError(f"--api is not a valid URL ({exc}): {api!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--api must be an http:// or https:// URL, got {api!r}")
     if parts.username is not None or parts.password is not None:
@@ -217,7 +227,7 @@ def _check_int(name: str, value: int, low: int, high: int | None) -> None:
         raise UsageError(f"{name} must be {bounds}, got {value}")
 
 
-def _check_number(name: str, value: float, *, positive: bool) -> None:
+def _check_number(name: str, value: float, *, positive: bool, high: float | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise UsageError(f"{name} must be a number, got {value!r}")
     if value != value or value in (float("inf"), float("-inf")):
@@ -226,6 +236,8 @@ def _check_number(name: str, value: float, *, positive: bool) -> None:
         raise UsageError(f"{name} must be more than 0, got {value:g}")
     if value < 0:
         raise UsageError(f"{name} must not be negative, got {value:g}")
+    if high is not None and value > high:
+        raise UsageError(f"{name} must be at most {high:g}, got {value:g}")
 
 
 def token_from_env(
@@ -291,9 +303,26 @@ def request_headers(config: SearchConfig, url: str) -> dict[str, str]:
         "X-GitHub-Api-Version": GITHUB_API_VERSION,
         "User-Agent": config.user_agent,
     }
-    if config.token is not None and origin_of(url) == origin_of(config.api):
+    if config.token is not None and same_origin(url, config.api):
         headers["Authorization"] = f"Bearer {config.token.reveal()}"
     return headers
+
+
+def same_origin(url: str, api: str) -> bool:
+    """Tell whether ``url`` is on the API's origin, refusing URLs that parsers read differently.
+
+    ``http://evil\\@api.github.com/`` is api.github.com to ``urlsplit`` but evil to urllib3
+    (and to browsers, which read a backslash as a slash); a user-info part or white space is
+    never part of a link GitHub sends. Such a URL is never given the token.
+    """
+    if "\\" in url or any(c.isspace() for c in url):
+        return False
+    try:
+        if "@" in urlsplit(url).netloc:
+            return False
+        return origin_of(url) == origin_of(api)
+    except ValueError:  # a bad port or an unclosed IPv6 bracket
+        return False
 
 
 def build_search_request(

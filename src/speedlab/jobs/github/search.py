@@ -46,8 +46,8 @@ from speedlab.jobs.effects import (
 from speedlab.jobs.github.query import (
     SearchConfig,
     build_search_request,
-    origin_of,
     request_headers,
+    same_origin,
     search_query,
 )
 from speedlab.jobs.github.ratelimit import RateGate, limited_wait
@@ -183,7 +183,6 @@ def search_keyword(
     progress = _Progress(
         keyword, search_query(keyword), config.token.reveal() if config.token else None
     )
-    api_origin = origin_of(config.api)
     next_url: str | None = None
     limit_repeats = 0
     last_limit = ""
@@ -214,7 +213,7 @@ def search_keyword(
                 server_wait = None
             elif isinstance(reply, HttpResponse):
                 now = clock()
-                if origin_of(reply.url or request.url) == api_origin:
+                if same_origin(reply.url or request.url, config.api):
                     gate.observe(now, reply.headers)
                 else:  # another server's limits are not ours
                     gate.release()
