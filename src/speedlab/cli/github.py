@@ -228,6 +228,15 @@ def github(
         except RunInterrupted as stopped:
             result = stopped.result
             interrupted = True
+        except KeyboardInterrupt:
+            # A Ctrl-C that landed while the model was already cleaning up after another
+            # one: the model joined what it could; files on disk are whole (atomic writes).
+            print(
+                "speedlab: interrupted while stopping; files already saved are complete "
+                "(run again to resume)",
+                file=sys.stderr,
+            )
+            raise typer.Exit(130) from None
     _report(result, as_json=as_json)
     if interrupted:
         print(

@@ -312,13 +312,25 @@ def run(
             except Exception:  # the handler failed: keep the records, stop calling it
                 notify = False
     finally:
-        pool.close()
+        _close_despite_ctrl_c(pool)
     result = recorder.result(interrupted=pool.stopped)
     if isinstance(error, KeyboardInterrupt):
         raise RunInterrupted(result) from error
     if error is not None:
         raise error
     return result
+
+
+def _close_despite_ctrl_c(pool: _Dispatcher) -> None:
+    # Joining the workers must finish even when Ctrl-C is pressed again (and again) meanwhile:
+    # each extra Ctrl-C only makes the stop harsher (terminate), never leaves workers behind.
+    while True:
+        try:
+            pool.close()
+            return
+        except KeyboardInterrupt:
+            pool.request_stop()
+            pool.terminate()
 
 
 def _failed(key: str, reason: str) -> UnitRecord:
