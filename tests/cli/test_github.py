@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from speedlab.cli import github as cli_github
 from speedlab.cli import main
 from speedlab.fakehub import FakeHub, FakeHubConfig
-from speedlab.jobs.github import DEFAULT_KEYWORDS
+from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob
 
 TOKEN = "ghp_FAKE_cli_token_3b9d0e7a"
 FINAL = re.compile(r"^(\d+) searches done in \d+\.\d\ds(?: \((.*)\))?$")
@@ -291,3 +292,31 @@ def test_the_command_runs_as_a_real_process_against_fakehub(hub: FakeHub, tmp_pa
     assert FINAL.match(proc.stdout.splitlines()[-1]) is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ml-a5713dc015b27286", "torch"]
     assert TOKEN not in proc.stdout + proc.stderr
+
+
+@pytest.mark.timeout(60)
+def test_the_implicit_github_token_goes_to_api_github_com_only(
+    hub: FakeHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    seen: list[object] = []
+    real_run_model = cli_github.run_model
+
+    def spy(name: str, job: GitHubJob, **kwargs: object) -> object:
+        seen.append(job.config.token)
+        return real_run_model(name, job, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_github, "run_model", spy)
+    assert main(["github", "torch", "--api", hub.url, "--out", str(tmp_path)]) == 0
+    assert seen == [None]
+    err = capsys.readouterr().err
+    assert "$GITHUB_TOKEN is only sent to https://api.github.com" in err
+    assert TOKEN not in err
+    # Named explicitly, it is sent.
+    assert main(["github", "ML", "--api", hub.url, "--out", str(tmp_path), "--token-env",
+                 "GITHUB_TOKEN"]) == 0  # fmt: skip
+    assert seen[1] is not None
+    assert seen[1].reveal() == TOKEN  # type: ignore[attr-defined]

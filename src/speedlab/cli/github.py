@@ -23,6 +23,7 @@ from speedlab.jobs.github import (
     GitHubJob,
     SearchConfig,
     Secret,
+    same_origin,
     token_from_env,
 )
 from speedlab.models import RunInterrupted, RunResult, run_model
@@ -60,10 +61,22 @@ _DEFAULT_MODEL = ModelName(DEFAULT_MODEL)
 _DEFAULT_FORMAT = OutputFormatName(_DEFAULTS.format)
 
 
-def _token(var: str | None) -> Secret | None:
-    """Read the token: optional from $GITHUB_TOKEN, required from an explicit ``--token-env``."""
+def _token(var: str | None, api: str) -> Secret | None:
+    """Read the token: optional from $GITHUB_TOKEN, required from an explicit ``--token-env``.
+
+    The implicit $GITHUB_TOKEN goes to api.github.com only: a token exported for GitHub must
+    not reach whatever server ``--api`` names unless the user says so with ``--token-env``.
+    """
     if var is None:
-        return token_from_env(DEFAULT_TOKEN_ENV)
+        token = token_from_env(DEFAULT_TOKEN_ENV)
+        if token is not None and not same_origin(api, DEFAULT_API_URL):
+            print(
+                f"speedlab: note: ${DEFAULT_TOKEN_ENV} is only sent to {DEFAULT_API_URL}; "
+                f"to send it to {api}, add --token-env {DEFAULT_TOKEN_ENV}",
+                file=sys.stderr,
+            )
+            return None
+        return token
     if not var.strip():
         raise UsageError("--token-env needs the name of an environment variable")
     token = token_from_env(var)
@@ -118,8 +131,9 @@ def github(
             "--token-env",
             metavar="VAR",
             help=f"Read the token from environment variable VAR (default: {DEFAULT_TOKEN_ENV}, "
-            "if set; without a token GitHub allows 10 searches a minute, with one 30). "
-            "The token is never passed on the command line and never printed.",
+            f"if set, and only for {DEFAULT_API_URL}; without a token GitHub allows 10 "
+            "searches a minute, with one 30). The token is never passed on the command line "
+            "and never printed.",
             show_default=False,
         ),
     ] = None,
@@ -202,7 +216,7 @@ def github(
     """
     config = SearchConfig(
         api=api,
-        token=_token(token_env),
+        token=_token(token_env, api),
         per_page=per_page,
         pages=pages,
         timeout=timeout,
