@@ -308,6 +308,9 @@ def request_headers(config: SearchConfig, url: str) -> dict[str, str]:
     return headers
 
 
+_SPACE = re.compile(r"\s")
+
+
 def same_origin(url: str, api: str) -> bool:
     """Tell whether ``url`` is on the API's origin, refusing URLs that parsers read differently.
 
@@ -315,7 +318,7 @@ def same_origin(url: str, api: str) -> bool:
     (and to browsers, which read a backslash as a slash); a user-info part or white space is
     never part of a link GitHub sends. Such a URL is never given the token.
     """
-    if "\\" in url or any(c.isspace() for c in url):
+    if "\\" in url or _SPACE.search(url):
         return False
     try:
         if "@" in urlsplit(url).netloc:
