@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import math
-import multiprocessing
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +23,6 @@ def _concurrency(model: str, wanted: int) -> int | None:
 
 def _files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
-
-
-@pytest.fixture(autouse=True)
-def _no_leftovers() -> Iterator[None]:
-    before = threading.active_count()
-    yield
-    assert threading.active_count() == before
-    assert multiprocessing.active_children() == []
 
 
 @pytest.fixture(scope="module")

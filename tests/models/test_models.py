@@ -34,15 +34,6 @@ def _concurrency(model: str, wanted: int) -> int | None:
     return None if model == "sequential" else wanted
 
 
-@pytest.fixture(autouse=True)
-def _no_leftovers() -> Iterator[None]:
-    """Every model must join its threads and processes on every path."""
-    before = threading.active_count()
-    yield
-    assert threading.active_count() == before
-    assert multiprocessing.active_children() == []
-
-
 @pytest.fixture
 def server() -> Iterator[RecordingServer]:
     with RecordingServer(fail=2, delay=30.0) as srv:
