@@ -3,6 +3,7 @@
     SpeedlabError
      ├── UsageError          bad input from the user (the CLI exits with code 2)
      ├── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
+     ├── CannotShare         a job needs shared state that the chosen model cannot provide
      └── GitHubError         the GitHub search job could not do what was asked
           └── UnsafeOutputPath   a result file would land outside the output directory
 
@@ -14,6 +15,7 @@ keyword never stops the others. ``GitHubError`` is for what cannot be a unit out
 from __future__ import annotations
 
 __all__ = [
+    "CannotShare",
     "GitHubError",
     "SpeedlabError",
     "TimeoutExpired",
@@ -37,6 +39,16 @@ class UsageError(SpeedlabError):
 
 class TimeoutExpired(SpeedlabError, TimeoutError):
     """A call that can block did not finish within its ``timeout``."""
+
+
+class CannotShare(SpeedlabError):
+    """A job needs state shared by all its workers, and the model's workers cannot share it.
+
+    The dask model raises it for the GitHub job: its rate gate is a lock and a few numbers
+    that every request must consult, which workers on other machines cannot reach.
+    """
+
+    exit_code = 2
 
 
 class GitHubError(SpeedlabError):

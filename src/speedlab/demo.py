@@ -14,14 +14,13 @@ its own, checks that every model wrote the same bytes, and returns one row per m
 from __future__ import annotations
 
 import filecmp
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from speedlab.fakehub import FakeHub, FakeHubConfig, FakeHubStatistics
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig, filename_for
-from speedlab.models import MODELS, RunResult, run_model
+from speedlab.models import MODELS, RunResult, StopSignal, run_model
 
 __all__ = [
     "DEMO_JITTER",
@@ -83,7 +82,7 @@ def run_demo(
     seed: int = 0,
     on_model: Callable[[str], None] | None = None,
     on_result: Callable[[DemoRow], None] | None = None,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
 ) -> DemoReport:
     """Run the GitHub job against a local fakehub under each model and compare them.
 

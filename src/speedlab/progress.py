@@ -28,8 +28,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from speedlab.models.events import RunEvent, RunStarted, UnitFinished, UnitWaiting
-from speedlab.models.result import RunResult, UnitRecord
+from speedlab.models import RunEvent, RunResult, RunStarted, UnitFinished, UnitRecord, UnitWaiting
 
 __all__ = [
     "WAIT_NOTICE_SECONDS",

@@ -179,8 +179,7 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--model", "handmade"), "the handmade model is not built yet"),
-        (("--model", "fibers"), "'fibers' is not one of"),
+        (("--model", "fibers"), "'fibers' is not one of sequential, threads"),
         (("--per-page", "0"), "--per-page must be between 1 and 100, got 0"),
         (("--api", "ftp://example.org"), "--api must be an http:// or https:// URL"),
         (("--concurrency", "0"), "--concurrency"),

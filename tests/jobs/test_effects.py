@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
-from speedlab.jobs.effects import Call, CallResult, HttpRequest
+from speedlab.jobs.effects import Call, CallResult, Compute, HttpRequest
 
 
 def test_a_call_returns_its_value() -> None:
-    assert Call(divmod, (7, 2)).run() == CallResult((3, 1), None)
+    assert Call(divmod, 7, 2).run() == CallResult((3, 1), None)
 
 
 def test_a_call_catches_an_exception_into_its_result() -> None:
-    result = Call(int, ("seven",)).run()
+    result = Call(int, "seven").run()
     assert result.value is None
     assert isinstance(result.error, ValueError)
 
@@ -29,3 +31,15 @@ def test_a_request_s_repr_never_shows_its_headers() -> None:
     request = HttpRequest("GET", "https://api.github.com/x", {"Authorization": "Bearer s3cr3t"}, 5)
     assert "s3cr3t" not in repr(request)
     assert "s3cr3t" not in str(request)
+
+
+def test_call_and_compute_are_immutable_comparable_and_picklable() -> None:
+    effect = Compute(divmod, 7, 2)
+    assert effect == Compute(divmod, 7, 2)
+    assert effect != Call(divmod, 7, 2)  # same function, another effect
+    assert hash(effect) == hash(Compute(divmod, 7, 2))
+    assert pickle.loads(pickle.dumps(effect)) == effect
+    assert pickle.loads(pickle.dumps(effect)).run() == CallResult((3, 1))
+    with pytest.raises(AttributeError):
+        effect.fn = abs  # type: ignore[misc]
+    assert "divmod" in repr(effect)

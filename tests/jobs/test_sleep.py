@@ -9,10 +9,12 @@ import pytest
 from speedlab._exceptions import UsageError
 from speedlab.jobs.effects import Sleep, UnitOutcome
 from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
+from speedlab.models import MODELS, run_model
+from speedlab.models._sharing import LocalMemory, NoSharedMemory
 
 
 def _drive(job: SleepJob, key: str) -> tuple[list[Sleep], UnitOutcome]:
-    gen = job.unit(key, job.new_shared_state("local"))
+    gen = job.unit(key, job.new_shared_state(LocalMemory()))
     effects: list[Sleep] = []
     try:
         effect = next(gen)
@@ -45,7 +47,7 @@ def test_a_unit_only_asks_to_sleep_in_equal_naps_then_returns_1337() -> None:
 def test_the_job_pickles_for_the_processes_model() -> None:
     job = SleepJob(count=3, seconds=0.5, done={"sleep-1"})
     assert pickle.loads(pickle.dumps(job)) == job
-    assert job.new_shared_state("process") is None
+    assert job.new_shared_state(NoSharedMemory("dask", "far away")) is None
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,13 @@ def test_the_job_pickles_for_the_processes_model() -> None:
 def test_bad_settings_are_usage_errors(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         SleepJob(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("model", list(MODELS))
+def test_every_model_runs_the_sleep_job_with_the_same_results(model: str) -> None:
+    concurrency = 1 if model == "sequential" else 3
+    result = run_model(model, SleepJob(count=3, seconds=0.01, steps=2), concurrency=concurrency)
+    assert [(r.key, r.status, r.data, r.waited) for r in result.records] == [
+        (f"sleep-{i}", "done", {"result": SLOW_RESULT}, pytest.approx(0.01)) for i in range(3)
+    ]

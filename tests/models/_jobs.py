@@ -7,13 +7,14 @@ pickle them.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
-from speedlab.jobs.base import SharingKind
+from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import (
     Call,
     CallResult,
@@ -49,7 +50,7 @@ class HttpJob:
     def skipped(self) -> Sequence[UnitOutcome]:
         return [UnitOutcome(k, "skipped", "cached") for k in self.keys if k in self.done]
 
-    def new_shared_state(self, kind: SharingKind) -> object:
+    def new_shared_state(self, memory: SharedMemory) -> object:
         return None
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
@@ -73,7 +74,7 @@ class HttpJob:
                     "done" if reply.status == 200 else "failed",
                     f"HTTP {reply.status}",
                     attempts=attempt,
-                    retries=attempt - 1,
+                    stats=HttpStats(attempt, attempt - 1),
                     data={
                         "status": reply.status,
                         "body": body,
@@ -88,36 +89,33 @@ class HttpJob:
             "failed",
             last,
             attempts=self.retries + 1,
-            retries=self.retries,
+            stats=HttpStats(self.retries + 1, self.retries),
             data={"kind": kind},
         )
 
 
-class _LocalCounter:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._value = 0
+@dataclass(frozen=True)
+class HttpStats:
+    """The HTTP job's own counters: the job, not the model, says what a retry is."""
+
+    requests: int = 0
+    retries: int = 0
+
+
+class _Counter:
+    """A counter in whatever memory the model lends: the job never imports multiprocessing."""
+
+    def __init__(self, memory: SharedMemory) -> None:
+        self._lock: AbstractContextManager[Any] = memory.lock()
+        self._cells: MutableSequence[float] = memory.array(1)
 
     def add(self) -> None:
         with self._lock:
-            self._value += 1
+            self._cells[0] += 1
 
     def value(self) -> int:
         with self._lock:
-            return self._value
-
-
-class _ProcessCounter:
-    def __init__(self) -> None:
-        self._value = multiprocessing.Value("i", 0)
-
-    def add(self) -> None:
-        with self._value.get_lock():
-            self._value.value += 1
-
-    def value(self) -> int:
-        with self._value.get_lock():
-            return int(self._value.value)
+            return int(self._cells[0])
 
 
 @dataclass(frozen=True)
@@ -142,11 +140,11 @@ class RendezvousJob:
     def skipped(self) -> Sequence[UnitOutcome]:
         return []
 
-    def new_shared_state(self, kind: SharingKind) -> object:
-        return _ProcessCounter() if kind == "process" else _LocalCounter()
+    def new_shared_state(self, memory: SharedMemory) -> object:
+        return _Counter(memory)
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
-        assert isinstance(shared, _LocalCounter | _ProcessCounter)
+        assert isinstance(shared, _Counter)
         shared.add()
         for _ in range(self.max_naps):
             if shared.value() >= self.count:
@@ -171,7 +169,7 @@ class CrashJob:
     def skipped(self) -> Sequence[UnitOutcome]:
         return []
 
-    def new_shared_state(self, kind: SharingKind) -> object:
+    def new_shared_state(self, memory: SharedMemory) -> object:
         return None
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
@@ -205,7 +203,7 @@ class CallJob:
     def skipped(self) -> Sequence[UnitOutcome]:
         return []
 
-    def new_shared_state(self, kind: SharingKind) -> object:
+    def new_shared_state(self, memory: SharedMemory) -> object:
         return None
 
     def unit(self, key: str, shared: object) -> UnitGenerator:

@@ -16,13 +16,14 @@ from speedlab.models import (
     RunEvent,
     RunInterrupted,
     RunStarted,
+    StopSignal,
     UnitFinished,
     UnitStarted,
     UnitWaiting,
     run_model,
 )
-from speedlab.models._driver import INTERRUPTED
-from tests.models._jobs import CallJob, CrashJob, HttpJob, RendezvousJob
+from speedlab.models._unit import INTERRUPTED
+from tests.models._jobs import CallJob, CrashJob, HttpJob, HttpStats, RendezvousJob
 from tests.models._servers import RecordingServer
 
 ALL = list(MODELS)
@@ -56,7 +57,7 @@ def test_sleep_job_gives_one_done_record_per_unit_in_job_order(model: str) -> No
     assert all(r.data == {"result": SLOW_RESULT} for r in result.records)
     assert all(r.waited == pytest.approx(0.02) for r in result.records)
     assert all(0 <= r.start <= r.end <= result.wall_seconds for r in result.records)
-    assert (result.requests, result.retries, result.failures) == (0, 0, 0)
+    assert (result.statistics(), result.failures) == (None, 0)
     assert result.not_run == ()
     assert not result.interrupted
     assert result.peak_rss_bytes > 10 * 2**20
@@ -182,9 +183,9 @@ def test_http_job_counts_attempts_and_retries(model: str, server: RecordingServe
         record = result.record(key)
         assert record.status == "done"
         assert record.data["body"] == {"key": key}
-        assert (record.attempts, record.retries, record.requests) == (3, 2, 3)
+        assert (record.attempts, record.stats) == (3, HttpStats(requests=3, retries=2))
         assert server.count(f"/flaky/{key}") == 3
-    assert (result.requests, result.retries) == (9, 6)
+    assert result.statistics() == HttpStats(requests=9, retries=6)
 
 
 @pytest.mark.timeout(30)
@@ -207,7 +208,7 @@ def test_dropped_connections_become_connection_errors(model: str, server: Record
     record = run_model(model, job, concurrency=_concurrency(model, 1)).record("d")
     assert record.status == "failed"
     assert record.data["kind"] == "connection"
-    assert record.requests == 2
+    assert record.attempts == 2
     assert server.count("/drop/d") == 2  # no transport resends on its own
 
 
@@ -247,7 +248,7 @@ def test_redirects_are_not_followed_so_the_token_stays_home(model: str) -> None:
 # ---------------------------------------------------------------------- stopping, Ctrl-C
 
 
-def _stop_after_first_start(stop: threading.Event, starts: int = 1):  # type: ignore[no-untyped-def]
+def _stop_after_first_start(stop: StopSignal, starts: int = 1):  # type: ignore[no-untyped-def]
     seen: list[str] = []
 
     def on_event(event: RunEvent) -> None:
@@ -262,7 +263,7 @@ def _stop_after_first_start(stop: threading.Event, starts: int = 1):  # type: ig
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("model", ALL)
 def test_stop_event_ends_long_sleeps_and_leaves_the_rest_unrun(model: str) -> None:
-    stop = threading.Event()
+    stop = StopSignal()
     job = SleepJob(count=10, seconds=600, steps=1)  # would outlive the test's timeout
     n = 1 if model == "sequential" else 2
     result = run_model(
@@ -382,7 +383,7 @@ def test_a_second_sigint_terminates_process_workers_stuck_in_a_request(
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("model", ALL)
 def test_a_stop_set_before_the_run_starts_no_unit(model: str) -> None:
-    stop = threading.Event()
+    stop = StopSignal()
     stop.set()
     result = run_model(
         model, SleepJob(count=5, seconds=600), concurrency=_concurrency(model, 2), stop=stop

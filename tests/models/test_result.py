@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 
 import pytest
 
+from speedlab.jobs.github import SearchStatistics
 from speedlab.models import RunInterrupted, RunResult, UnitRecord
 
 
@@ -25,14 +27,15 @@ def _result() -> RunResult:
                 0.5,
                 "thread-0",
                 2,
-                1,
-                2,
                 0.25,
                 {"ids": (1, 2, 3), "ratio": float("nan")},
+                SearchStatistics(requests=2, retries=1, limited=1),
             ),
-            UnitRecord("b", "failed", "HTTP 404", 0.2, 0.3, "thread-1", 1, 0, 1),
-            UnitRecord("c", "done", "", 0.3, 0.9, "thread-0", 4, 3, 4),
-            UnitRecord("e", "failed", "stopped", 0.4, 0.5, "thread-1", 0, 0, 0, interrupted=True),
+            UnitRecord(
+                "b", "failed", "HTTP 404", 0.2, 0.3, "thread-1", 1, stats=SearchStatistics(1, 0, 0)
+            ),
+            UnitRecord("c", "done", "", 0.3, 0.9, "thread-0", 4, stats=SearchStatistics(4, 3, 0)),
+            UnitRecord("e", "failed", "stopped", 0.4, 0.5, "thread-1", 0, interrupted=True),
         ),
         wall_seconds=1.5,
         cpu_seconds=0.25,
@@ -45,7 +48,7 @@ def _result() -> RunResult:
 def test_counts_and_totals_come_from_the_records() -> None:
     result = _result()
     assert (result.done, result.failures, result.skipped, result.cut_short) == (2, 1, 1, 1)
-    assert (result.requests, result.retries) == (7, 4)
+    assert result.statistics() == SearchStatistics(requests=7, retries=4, limited=1)
     assert result.workers == ("thread-0", "thread-1")
     assert [r.key for r in result.failed_records] == ["b"]
     assert result.record("c").seconds == pytest.approx(0.6)
@@ -59,7 +62,7 @@ def test_to_dict_is_plain_json_with_every_field() -> None:
     assert data["not_run"] == ["d"]
     assert data["interrupted"] is True
     assert (data["done"], data["failures"], data["skipped"], data["cut_short"]) == (2, 1, 1, 1)
-    assert (data["requests"], data["retries"]) == (7, 4)
+    assert (data["requests"], data["retries"], data["limited"]) == (7, 4, 1)
     a = data["records"][1]
     assert a == {
         "key": "a",
@@ -70,12 +73,39 @@ def test_to_dict_is_plain_json_with_every_field() -> None:
         "seconds": pytest.approx(0.4),
         "worker": "thread-0",
         "attempts": 2,
-        "retries": 1,
         "requests": 2,
+        "retries": 1,
+        "limited": 1,
         "waited": 0.25,
         "data": {"ids": [1, 2, 3], "ratio": "nan"},
         "interrupted": False,
     }
+
+
+def test_a_record_without_job_statistics_has_no_job_fields_in_json() -> None:
+    data = json.loads(_result().to_json())
+    stopped = data["records"][-1]
+    assert stopped["key"] == "e"
+    assert "requests" not in stopped
+    assert stopped["interrupted"] is True
+
+
+def test_statistics_of_different_types_are_a_bug_of_the_job() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Other:
+        requests: int = 0
+
+    result = dataclasses.replace(
+        _result(), records=(*_result().records, UnitRecord("z", "done", stats=Other(1)))
+    )
+    with pytest.raises(TypeError, match="SearchStatistics and Other"):
+        result.statistics()
+
+
+def test_a_run_whose_units_report_nothing_has_no_statistics() -> None:
+    result = dataclasses.replace(_result(), records=(UnitRecord("a", "done"),))
+    assert result.statistics() is None
+    assert "requests" not in json.loads(result.to_json())
 
 
 def test_results_pickle_and_carry_through_run_interrupted() -> None:

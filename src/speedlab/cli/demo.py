@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from speedlab.demo import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR, DemoReport, DemoRow, run_demo
+from speedlab.jobs.github import SearchStatistics
 
 __all__ = ["register", "render_table"]
 
@@ -39,13 +40,16 @@ def render_table(report: DemoReport) -> Table:
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in report.rows:
         result = row.result
+        stats = result.statistics()
+        if not isinstance(stats, SearchStatistics):
+            stats = SearchStatistics()
         speedup = "-" if row.speedup is None else f"{row.speedup:.1f}x"
         table.add_row(
             row.model,
             f"{result.wall_seconds:.2f}",
             speedup,
-            str(result.requests),
-            str(result.retries),
+            str(stats.requests),
+            str(stats.retries),
             str(result.failures),
             str(len(result.workers)),
             f"{result.cpu_seconds:.2f}",

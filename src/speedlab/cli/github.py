@@ -26,10 +26,18 @@ from speedlab.jobs.github import (
     same_origin,
     token_from_env,
 )
-from speedlab.models import RunInterrupted, RunResult, run_model
+from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult, run_model
 from speedlab.progress import RunProgress, choose_mode, failure_summary, final_line
 
-__all__ = ["DEFAULT_MODEL", "DEFAULT_TOKEN_ENV", "ModelName", "OutputFormatName", "register"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "DEFAULT_TOKEN_ENV",
+    "MODEL_METAVAR",
+    "OutputFormatName",
+    "check_model",
+    "model_help",
+    "register",
+]
 
 #: The model used without ``--model``: threads overlap the network waits with plain requests.
 DEFAULT_MODEL = "threads"
@@ -40,14 +48,25 @@ _DEFAULTS = SearchConfig()
 _NOUN = "searches"
 
 
-class ModelName(StrEnum):
-    """The concurrency models by name."""
+def model_help(what: str) -> str:
+    """Return an option's help listing every model of the registry with its one-line summary."""
+    models = "; ".join(f"{spec.name}: {spec.summary}" for spec in MODELS.values())
+    return f"{what} ({models})."
 
-    sequential = "sequential"
-    threads = "threads"
-    processes = "processes"
-    asyncio = "asyncio"
-    handmade = "handmade"
+
+#: The choice list shown in ``--help``, from the registry.
+MODEL_METAVAR = "[" + "|".join(MODEL_NAMES) + "]"
+
+
+def check_model(name: str) -> str:
+    """Accept only a model of the registry (an option callback).
+
+    Raises:
+        typer.BadParameter: not one of ``MODEL_NAMES``.
+    """
+    if name not in MODELS:
+        raise typer.BadParameter(f"{name!r} is not one of {', '.join(MODEL_NAMES)}")
+    return name
 
 
 class OutputFormatName(StrEnum):
@@ -57,7 +76,6 @@ class OutputFormatName(StrEnum):
     json = "json"
 
 
-_DEFAULT_MODEL = ModelName(DEFAULT_MODEL)
 _DEFAULT_FORMAT = OutputFormatName(_DEFAULTS.format)
 
 
@@ -97,18 +115,24 @@ def github(
         ),
     ] = None,
     model: Annotated[
-        ModelName,
-        typer.Option("--model", "-m", help="Concurrency model that runs the searches."),
-    ] = _DEFAULT_MODEL,
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar=MODEL_METAVAR,
+            callback=check_model,
+            help=model_help("Concurrency model that runs the searches"),
+        ),
+    ] = DEFAULT_MODEL,
     concurrency: Annotated[
         int | None,
         typer.Option(
             "--concurrency",
             "-c",
             min=1,
-            help="Searches at once (default: the model's own: threads 16, processes "
-            "2 per core up to 8, asyncio 100; sequential is always 1). The rate limit, "
-            "not this, bounds the speed against the real API.",
+            help="Searches at once (default: the model's own: "
+            + ", ".join(f"{spec.name} {spec.default_concurrency}" for spec in MODELS.values())
+            + "). The rate limit, not this, bounds the speed against the real API.",
             show_default=False,
         ),
     ] = None,
@@ -238,7 +262,7 @@ def github(
     interrupted = False
     with RunProgress(mode, stream=progress_stream, noun=_NOUN) as progress:
         try:
-            result = run_model(model.value, job, concurrency=concurrency, on_event=progress)
+            result = run_model(model, job, concurrency=concurrency, on_event=progress)
         except RunInterrupted as stopped:
             result = stopped.result
             interrupted = True

@@ -1,32 +1,41 @@
-"""The effects a sans-I/O unit of work asks its model to perform.
+"""The effects a sans-I/O unit of work asks its model to perform, and what it gets back.
 
-A unit of work (one GitHub search, one sleep) is a generator, exactly like the lecture's
-hand-made runner: it *yields* what it needs and receives the answer through ``send``.
+A unit of work (one GitHub search, one ``is_prime(n)``, one sleep) is a generator, exactly like
+the lecture's hand-made runner: it *yields* what it needs and receives the answer through
+``send``. Four effects exist, and every model answers all four:
 
-    yield Send(request)   ->  the model sends HttpResponse | TransportError back
-    yield Sleep(seconds)  ->  the model waits with its own primitive and sends back None
-    yield Call(fn, args)  ->  the model runs a short blocking call (a file write) its own way
-                              and sends back a CallResult
+    yield Send(request)      -> HttpResponse | TransportError, through the model's transport
+    yield Sleep(seconds)     -> None, after waiting with the model's own primitive (a stop
+                                request or Ctrl-C ends the wait, and the unit, at once)
+    yield Call(fn, *args)    -> CallResult: short blocking I/O (a file write); asyncio and the
+                                hand-made loop run it in a thread, the others in place
+    yield Compute(fn, *args) -> CallResult: CPU-bound work; sequential, threads and the async
+                                models run it inline (so it holds the GIL or the loop), the
+                                processes model in its worker process, dask on a cluster worker
 
 So rate limits, retries and parsing are written once, and each model (requests in threads,
 aiohttp in asyncio, our own sockets in the hand-made loop) only moves bytes and waits.
+``Call`` and ``Compute`` take picklable functions (module-level, not lambdas) because some
+models ship them to another process.
 
     def unit() -> UnitGenerator:
         reply = yield Send(HttpRequest("GET", "http://127.0.0.1:8000/x", {}, timeout=5))
         if isinstance(reply, TransportError):
             yield Sleep(1.0, "retrying in 1 s")
+        answer = yield Compute(is_prime, 2**61 - 1)
         ...
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 __all__ = [
     "Call",
     "CallResult",
+    "Compute",
     "Effect",
     "EffectReply",
     "HttpRequest",
@@ -38,6 +47,7 @@ __all__ = [
     "UnitGenerator",
     "UnitOutcome",
     "UnitStatus",
+    "lower_headers",
 ]
 
 
@@ -45,18 +55,36 @@ __all__ = [
 class HttpRequest:
     """One HTTP request, fully built: the model must not add or change anything but the transport.
 
-    ``url`` already carries the encoded query string. Redirects are *not* followed by the model
-    (``allow_redirects=False``): the unit decides, so that credentials never leave their origin.
+    ``url`` already carries the encoded query string. Redirects are *not* followed by the model:
+    the unit decides, so that credentials never leave their origin. ``timeout`` bounds the whole
+    exchange (connect, headers and body); ``max_bytes`` bounds the body, compressed and
+    decompressed, while it is read (None: the transport's default cap).
     """
 
     method: str
     url: str
     headers: Mapping[str, str]
     timeout: float
+    max_bytes: int | None = None
 
     def __repr__(self) -> str:
         # Headers may hold a token: never let them reach a log through repr().
         return f"HttpRequest({self.method} {self.url}, timeout={self.timeout})"
+
+
+def lower_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Return headers with lower-case names, as ``HttpResponse`` holds them.
+
+    Repeated headers are joined with ", " (RFC 9110 §5.3), so every transport agrees.
+
+    >>> lower_headers([("Link", "<a>"), ("link", "<b>")])
+    {'link': '<a>, <b>'}
+    """
+    headers: dict[str, str] = {}
+    for name, value in items:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
 
 
 @dataclass(frozen=True)
@@ -69,12 +97,12 @@ class HttpResponse:
     url: str
 
 
-TransportErrorKind: TypeAlias = Literal["timeout", "connection", "protocol"]
+TransportErrorKind: TypeAlias = Literal["timeout", "connection", "protocol", "too_large"]
 
 
 @dataclass(frozen=True)
 class TransportError:
-    """No usable response: the request timed out, the connection failed or was dropped."""
+    """No usable response: timed out, the connection failed or broke, or it was too large."""
 
     kind: TransportErrorKind
     message: str
@@ -97,23 +125,41 @@ class Sleep:
 
 @dataclass(frozen=True)
 class CallResult:
-    """The reply to a ``Call``: the function's value, or the exception it raised."""
+    """The reply to a ``Call`` or a ``Compute``: the function's value, or what it raised."""
 
-    value: object = None
+    value: Any = None
     error: Exception | None = None
 
 
-@dataclass(frozen=True)
-class Call:
-    """Effect: run ``fn(*args)``, a short blocking call such as a file write; reply ``CallResult``.
+class _FunctionEffect:
+    """A function and its arguments, run by the model and answered with a ``CallResult``."""
 
-    Sequential, threads and processes call it in place; asyncio runs it in a worker thread, so
-    that the loop goes on serving the other units while the disk works (creating and renaming
-    a file costs up to a millisecond here, as much as parsing a response).
-    """
-
+    __slots__ = ("args", "fn")
     fn: Callable[..., object]
-    args: tuple[object, ...] = ()
+    args: tuple[object, ...]
+
+    def __init__(self, fn: Callable[..., object], /, *args: object) -> None:
+        object.__setattr__(self, "fn", fn)
+        object.__setattr__(self, "args", args)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _FunctionEffect)
+        return (self.fn, self.args) == (other.fn, other.args)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.fn, self.args))
+
+    def __repr__(self) -> str:
+        name = getattr(self.fn, "__qualname__", repr(self.fn))
+        return f"{type(self).__name__}({name}, {len(self.args)} args)"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.fn, *self.args))
 
     def run(self) -> CallResult:
         """Call the function; catch an ``Exception`` into the result (anything else escapes)."""
@@ -123,7 +169,30 @@ class Call:
             return CallResult(None, exc)
 
 
-Effect: TypeAlias = Send | Sleep | Call
+class Call(_FunctionEffect):
+    """Effect: run ``fn(*args)``, a short blocking call such as a file write; reply ``CallResult``.
+
+    Sequential, threads and processes call it in place; the async models run it in a worker
+    thread, so that the loop goes on serving the other units while the disk works (creating
+    and renaming a file costs up to a millisecond here, as much as parsing a response).
+    """
+
+    __slots__ = ()
+
+
+class Compute(_FunctionEffect):
+    """Effect: run ``fn(*args)``, CPU-bound work; reply ``CallResult``.
+
+    Where it runs is the model's whole point: inline under sequential, threads (the GIL lets
+    one thread compute at a time) and asyncio (the loop stops while it computes), in the
+    worker process under processes, on a cluster worker under dask. ``fn`` and ``args`` must
+    be picklable.
+    """
+
+    __slots__ = ()
+
+
+Effect: TypeAlias = Send | Sleep | Call | Compute
 EffectReply: TypeAlias = HttpResponse | TransportError | CallResult | None
 
 UnitStatus: TypeAlias = Literal["done", "failed", "skipped"]
@@ -131,20 +200,21 @@ UnitStatus: TypeAlias = Literal["done", "failed", "skipped"]
 
 @dataclass(frozen=True)
 class UnitOutcome:
-    """How one unit ended: the same record whatever model ran it.
+    """How one unit ended, as the job tells it: the same record whatever model ran it.
 
-    ``attempts`` counts requests sent (each retry is one more); ``retries`` is ``attempts``
-    minus the requests that were needed anyway (one per page). ``detail`` is a short,
-    human-readable summary ("30 ids, 2 pages") or, on failure, the reason.
+    ``attempts`` counts tries (each retry is one more; 0 lets the model count the requests it
+    sent). ``detail`` is a short, human-readable summary ("30 ids, 2 pages") or, on failure,
+    the reason. ``data`` holds the unit's facts for reports (ids, file name); ``stats`` the
+    job's own typed counters (a frozen dataclass of numbers, such as the GitHub job's requests,
+    retries and rate-limited answers), which a ``RunResult`` sums over the run.
     """
 
     key: str
     status: UnitStatus
     detail: str = ""
     attempts: int = 0
-    retries: int = 0
-    waited: float = 0.0
     data: Mapping[str, object] = field(default_factory=dict)
+    stats: object | None = None
 
 
 UnitGenerator: TypeAlias = Generator[Effect, EffectReply, UnitOutcome]

@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from speedlab._exceptions import UsageError
-from speedlab.jobs.base import SharingKind
+from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import Sleep, UnitGenerator, UnitOutcome
 
 __all__ = ["SLOW_RESULT", "SleepJob"]
@@ -74,9 +74,9 @@ class SleepJob:
             if k in self.done
         ]
 
-    def new_shared_state(self, kind: SharingKind) -> object:
+    def new_shared_state(self, memory: SharedMemory) -> object:
         """Nothing is shared: sleeping needs no coordination."""
-        del kind
+        del memory
         return None
 
     def unit(self, key: str, shared: object) -> UnitGenerator:

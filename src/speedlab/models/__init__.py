@@ -1,8 +1,10 @@
 """Concurrency models: run any job's units one way or another, and measure it the same way.
 
-``sequential``, ``threads``, ``processes`` and ``asyncio`` (module ``aio``) share one signature,
-``run(job, *, concurrency=None, on_event=None, stop=None) -> RunResult``; ``run_model(name, job)``
-picks one by name.
+Every model has one signature, ``run(job, *, concurrency=None, on_event=None, stop=None) ->
+RunResult``; ``run_model(name, job)`` picks one by name from the registry, ``MODELS``. Two
+families share the work: executor models (threads, processes) over a
+``concurrent.futures.Executor``, and async models (asyncio) over an event loop's primitives;
+both drive a unit's generator with one of two drivers.
 
     >>> from speedlab.jobs.sleep import SleepJob
     >>> from speedlab.models import run_model
@@ -13,7 +15,7 @@ picks one by name.
 
 from __future__ import annotations
 
-from speedlab.models.events import (
+from speedlab.models._events import (
     EventHandler,
     RunEvent,
     RunStarted,
@@ -21,18 +23,21 @@ from speedlab.models.events import (
     UnitStarted,
     UnitWaiting,
 )
-from speedlab.models.registry import MODEL_NAMES, MODELS, Model, run_model
-from speedlab.models.result import RunInterrupted, RunResult, UnitRecord
+from speedlab.models._registry import MODEL_NAMES, MODELS, Model, ModelSpec, run_model
+from speedlab.models._result import RunInterrupted, RunResult, UnitRecord
+from speedlab.models._stop import StopSignal
 
 __all__ = [
     "MODELS",
     "MODEL_NAMES",
     "EventHandler",
     "Model",
+    "ModelSpec",
     "RunEvent",
     "RunInterrupted",
     "RunResult",
     "RunStarted",
+    "StopSignal",
     "UnitFinished",
     "UnitRecord",
     "UnitStarted",

@@ -15,8 +15,15 @@ from collections.abc import Callable, Sequence
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.base import Job
-from speedlab.models.events import EventHandler, RunEvent, RunStarted, UnitFinished
-from speedlab.models.result import RunResult, UnitRecord
+from speedlab.models._events import (
+    EventHandler,
+    RunEvent,
+    RunStarted,
+    UnitFinished,
+    UnitStarted,
+    UnitWaiting,
+)
+from speedlab.models._result import RunResult, UnitRecord
 
 __all__ = ["Recorder", "check_concurrency", "peak_rss_bytes"]
 
@@ -99,6 +106,7 @@ class Recorder:
         ]
         self._on_event = on_event
         self._records: dict[str, UnitRecord] = {}
+        self._started: set[str] = set()
         self.clock = clock
         self._cpu0 = _cpu_seconds()
         self.t0 = clock()
@@ -114,11 +122,28 @@ class Recorder:
             self.emit(UnitFinished(record))
 
     def emit(self, event: RunEvent, *, notify: bool = True) -> None:
-        """Keep a finished unit's record and pass ``event`` on to the caller (if ``notify``)."""
-        if isinstance(event, UnitFinished) and event.record.status != "skipped":
-            if event.record.key in self._records:
+        """Keep a finished unit's record and pass ``event`` on to the caller (if ``notify``).
+
+        Workers in other processes report a unit's start and waits through a pipe and its
+        record through its future, which may overtake them: a start or a wait that arrives
+        after the unit's record is dropped, and a record that arrives before its start is
+        announced by a ``UnitStarted`` made from the record, so the caller always sees
+        ``UnitStarted``, ``UnitWaiting``..., ``UnitFinished`` for a unit.
+        """
+        if isinstance(event, UnitStarted | UnitWaiting):
+            if event.key in self._records:
+                return
+            if isinstance(event, UnitStarted):
+                self._started.add(event.key)
+        elif isinstance(event, UnitFinished) and event.record.status != "skipped":
+            record = event.record
+            if record.key in self._records:
                 return  # a late duplicate (a worker that died after reporting): keep the first
-            self._records[event.record.key] = event.record
+            self._records[record.key] = record
+            if record.key not in self._started:
+                self._started.add(record.key)
+                if notify and self._on_event is not None:
+                    self._on_event(UnitStarted(record.key, record.worker, record.start))
         if notify and self._on_event is not None:
             self._on_event(event)
 

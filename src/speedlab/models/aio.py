@@ -1,10 +1,9 @@
-"""The asyncio model: N worker tasks on one event loop pull units from one shared list.
+"""The asyncio model: N worker tasks on one asyncio loop, one aiohttp session.
 
-One thread, one ``aiohttp.ClientSession`` (its connector allows ``concurrency`` connections),
-and ``asyncio.sleep`` for waits: while one unit waits for a response or sleeps, the loop runs
-the others. There is a fixed pool of worker tasks, not a task per unit, so 10,000 units cost
-no more memory than their records. A stop request or Ctrl-C cancels the workers; each unit is
-closed at the effect it was awaiting (its own code between two effects always completes).
+The async family (:mod:`speedlab.models._async_family`) does the work; this module lends it
+asyncio's primitives (:class:`AsyncioLoop`) and an aiohttp transport whose connector allows
+``concurrency`` connections. ``Compute`` effects run inline: the loop, and every other unit,
+waits while one computes (the lecture's frozen spinner).
 
 ``run()`` starts a fresh loop with ``asyncio.run``; from code already inside a loop, use
 ``await arun(...)``.
@@ -18,115 +17,79 @@ closed at the effect it was awaiting (its own code between two effects always co
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
-from speedlab._constants import DEFAULT_ASYNC_TASKS, STOP_POLL_INTERVAL
+from speedlab._constants import DEFAULT_ASYNC_TASKS
 from speedlab.jobs.base import Job
-from speedlab.models._aiohttp_http import AiohttpTransport
-from speedlab.models._driver import UnitRun, drive_async
-from speedlab.models._recorder import Recorder, check_concurrency
-from speedlab.models.events import EventHandler, RunEvent
-from speedlab.models.result import RunInterrupted, RunResult
+from speedlab.models._aiohttp_transport import AiohttpTransport
+from speedlab.models._async_family import AsyncRun, LoopTask
+from speedlab.models._events import EventHandler
+from speedlab.models._result import RunInterrupted, RunResult
+from speedlab.models._stop import StopSignal
 
-__all__ = ["NAME", "arun", "run"]
+__all__ = ["NAME", "AsyncioLoop", "arun", "run"]
 
 NAME = "asyncio"
 
+T = TypeVar("T")
 
-class _Run:
-    """One run on the loop: its recorder, its worker tasks, and why it stopped."""
 
-    def __init__(
-        self,
-        job: Job,
-        concurrency: int | None,
-        on_event: EventHandler | None,
-        stop: threading.Event | None,
-    ) -> None:
-        self.job = job
-        self.concurrency = check_concurrency(NAME, concurrency, DEFAULT_ASYNC_TASKS)
-        self._on_event = on_event
-        self.stop = stop
-        self.recorder = Recorder(NAME, job, self.concurrency, self._notify)
-        self.stopped = False
-        self.error: BaseException | None = None
-        self.workers: list[asyncio.Task[None]] = []
+class AsyncioLoop:
+    """The running asyncio loop's primitives, in the shape the async family asks for."""
 
-    def _notify(self, event: RunEvent) -> None:
-        # Called inside worker tasks: an error (even Ctrl-C simulated by a handler) must not
-        # tear one task down and leave the others running, so it stops the whole run.
-        if self._on_event is None or self.error is not None:
-            return
-        try:
-            self._on_event(event)
-        except BaseException as exc:
-            self.error = exc
-            self._cancel_workers()
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
 
-    def _cancel_workers(self) -> None:
-        self.stopped = True
-        for task in self.workers:
-            task.cancel()
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """``loop.create_task``."""
+        return self._loop.create_task(coro, name=name)
 
-    async def _watch_stop(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            await asyncio.sleep(STOP_POLL_INTERVAL)
-        self._cancel_workers()
+    async def wait_all(self, tasks: Sequence[LoopTask]) -> None:
+        """``asyncio.wait`` (which never raises the tasks' errors)."""
+        pending = [t for t in tasks if isinstance(t, asyncio.Task)]
+        if pending:
+            await asyncio.wait(pending)
 
-    async def main(self) -> None:
-        """Run every unit, then close everything; on cancellation, close and re-raise."""
-        recorder = self.recorder
-        shared = self.job.new_shared_state("local")
-        keys: Iterator[str] = iter(recorder.keys)
+    def event(self) -> asyncio.Event:
+        """A new ``asyncio.Event``."""
+        return asyncio.Event()
 
-        async with AiohttpTransport(limit=self.concurrency) as transport:
+    def call_threadsafe(self, fn: Callable[[], None]) -> None:
+        """``loop.call_soon_threadsafe``; nothing if the loop is already closed."""
+        # If the loop closed already, the run is over and there is nothing left to stop.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(fn)
 
-            async def work(label: str) -> None:
-                for key in keys:
-                    if self.stopped or (self.stop is not None and self.stop.is_set()):
-                        self.stopped = True
-                        return
-                    unit = UnitRun(
-                        self.job, key, shared, worker=label, clock=recorder.clock, t0=recorder.t0
-                    )
-                    await drive_async(
-                        unit, send=transport.send, emit=recorder.emit, finish=recorder.finish
-                    )
+    async def sleep(self, seconds: float) -> None:
+        """``asyncio.sleep``."""
+        await asyncio.sleep(seconds)
 
-            recorder.begin()
-            count = min(self.concurrency, len(recorder.keys))
-            self.workers = [asyncio.create_task(work(f"task-{i}")) for i in range(count)]
-            watcher = (
-                None if self.stop is None else asyncio.create_task(self._watch_stop(self.stop))
-            )
-            try:
-                if self.workers:
-                    await asyncio.wait(self.workers)
-            finally:
-                self._cancel_workers_quietly(watcher)
-                await asyncio.gather(*self.workers, return_exceptions=True)
-                if watcher is not None:
-                    await asyncio.gather(watcher, return_exceptions=True)
-            for task in self.workers:
-                if not task.cancelled() and task.exception() is not None and self.error is None:
-                    self.error = task.exception()
+    async def run_in_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """``asyncio.to_thread``."""
+        return await asyncio.to_thread(fn, *args)
 
-    def _cancel_workers_quietly(self, watcher: asyncio.Task[None] | None) -> None:
-        for task in self.workers:
-            if not task.done():
-                task.cancel()
-        if watcher is not None:
-            watcher.cancel()
 
-    def outcome(self, *, interrupted: bool = False) -> RunResult:
-        """Build the result; raise what stopped the run, if anything did."""
-        result = self.recorder.result(interrupted=interrupted or self.stopped)
-        if isinstance(self.error, KeyboardInterrupt):
-            raise RunInterrupted(result) from self.error
-        if self.error is not None:
-            raise self.error
-        return result
+def _new_run(
+    job: Job,
+    concurrency: int | None,
+    on_event: EventHandler | None,
+    stop: StopSignal | None,
+) -> AsyncRun:
+    return AsyncRun(
+        NAME,
+        job,
+        concurrency=concurrency,
+        default=DEFAULT_ASYNC_TASKS,
+        on_event=on_event,
+        stop=stop,
+    )
+
+
+async def _main(state: AsyncRun) -> None:
+    transport = AiohttpTransport(limit=state.concurrency)
+    await state.main(AsyncioLoop(), transport)
 
 
 async def arun(
@@ -134,15 +97,15 @@ async def arun(
     *,
     concurrency: int | None = None,
     on_event: EventHandler | None = None,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
 ) -> RunResult:
     """Run the units of ``job`` on the running loop; the async twin of :func:`run`.
 
     If the task awaiting ``arun`` is cancelled, the workers are cancelled and the session
     closed before the cancellation propagates.
     """
-    state = _Run(job, concurrency, on_event, stop)
-    await state.main()
+    state = _new_run(job, concurrency, on_event, stop)
+    await _main(state)
     return state.outcome()
 
 
@@ -151,7 +114,7 @@ def run(
     *,
     concurrency: int | None = None,
     on_event: EventHandler | None = None,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
 ) -> RunResult:
     """Run the units of ``job`` on ``concurrency`` tasks of a new asyncio loop.
 
@@ -170,9 +133,9 @@ def run(
         RunInterrupted: Ctrl-C; the tasks were cancelled and the session closed first.
         RuntimeError: Called from a running event loop (use ``arun`` there).
     """
-    state = _Run(job, concurrency, on_event, stop)
+    state = _new_run(job, concurrency, on_event, stop)
     try:
-        asyncio.run(state.main())
+        asyncio.run(_main(state))
     except KeyboardInterrupt as exc:
         raise RunInterrupted(state.recorder.result(interrupted=True)) from exc
     return state.outcome()

@@ -15,11 +15,15 @@ import threading
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.base import Job
-from speedlab.models._driver import UnitRun, drive_sync
+from speedlab.models._drivers import SyncEffects, drive_sync
+from speedlab.models._events import EventHandler
+from speedlab.models._executor_family import new_shared_state
 from speedlab.models._recorder import Recorder, check_concurrency
-from speedlab.models._requests_http import RequestsTransport
-from speedlab.models.events import EventHandler
-from speedlab.models.result import RunInterrupted, RunResult
+from speedlab.models._requests_transport import RequestsTransport
+from speedlab.models._result import RunInterrupted, RunResult
+from speedlab.models._sharing import LocalMemory
+from speedlab.models._stop import StopSignal
+from speedlab.models._unit import UnitRun
 
 __all__ = ["NAME", "run"]
 
@@ -31,7 +35,7 @@ def run(
     *,
     concurrency: int | None = None,
     on_event: EventHandler | None = None,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
 ) -> RunResult:
     """Run every unit of ``job``, one at a time, on this thread.
 
@@ -40,7 +44,8 @@ def run(
         concurrency: Must be None or 1: this model never runs two units at once.
         on_event: Called (on this thread) with every RunEvent.
         stop: When set (from another thread), the current unit ends at its next effect
-            (sleeps end at once) and no further unit starts; the result is ``interrupted``.
+            (sleeps end at once, a request in flight is broken off) and no further unit
+            starts; the result is ``interrupted``.
 
     Returns:
         The run's RunResult.
@@ -56,9 +61,17 @@ def run(
         )
     halt = stop if stop is not None else threading.Event()
     recorder = Recorder(NAME, job, 1, on_event)
-    shared = job.new_shared_state("local")
+    shared = new_shared_state(job, LocalMemory()) if recorder.keys else None
+    unsubscribe = None
     try:
         with RequestsTransport() as transport:
+            if stop is not None:
+                unsubscribe = stop.subscribe(transport.abort)
+            effects = SyncEffects(
+                send=transport.send,
+                sleep=lambda seconds: not halt.wait(seconds),
+                halted=halt.is_set,
+            )
             recorder.begin()
             for key in recorder.keys:
                 if halt.is_set():
@@ -66,14 +79,10 @@ def run(
                 unit = UnitRun(
                     job, key, shared, worker="main", clock=recorder.clock, t0=recorder.t0
                 )
-                drive_sync(
-                    unit,
-                    send=transport.send,
-                    wait=lambda seconds: not halt.wait(seconds),
-                    halted=halt.is_set,
-                    emit=recorder.emit,
-                    finish=recorder.finish,
-                )
+                drive_sync(unit, effects, emit=recorder.emit, finish=recorder.finish)
     except KeyboardInterrupt as exc:
         raise RunInterrupted(recorder.result(interrupted=True)) from exc
+    finally:
+        if unsubscribe is not None:
+            unsubscribe()
     return recorder.result(interrupted=halt.is_set())

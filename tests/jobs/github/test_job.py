@@ -11,13 +11,19 @@ from typing import Any
 
 import pytest
 
-from speedlab._exceptions import UsageError
+from speedlab._exceptions import CannotShare, UsageError
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import TransportError, UnitOutcome
-from speedlab.jobs.github.job import DEFAULT_KEYWORDS, GitHubJob, utc_timestamp
+from speedlab.jobs.github.job import (
+    DEFAULT_KEYWORDS,
+    GitHubJob,
+    SearchStatistics,
+    utc_timestamp,
+)
 from speedlab.jobs.github.query import SearchConfig, Secret
 from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.storage import filename_for
+from speedlab.models._sharing import LocalMemory, NoSharedMemory, ProcessMemory
 from tests.jobs.github.driver import TOKEN, VirtualClock, drive, error, ok
 
 
@@ -30,7 +36,9 @@ def make_job(tmp_path: Path, **options: Any) -> GitHubJob:
 
 def run_unit(job: GitHubJob, key: str, replies: Any) -> UnitOutcome:
     clock = VirtualClock()
-    outcome, _ = drive(job.unit(key, job.new_shared_state("local"), clock=clock), replies, clock)
+    outcome, _ = drive(
+        job.unit(key, job.new_shared_state(LocalMemory()), clock=clock), replies, clock
+    )
     assert isinstance(outcome, UnitOutcome)
     return outcome
 
@@ -55,7 +63,9 @@ def test_default_keywords_are_the_lectures() -> None:
 def test_is_a_job(tmp_path: Path) -> None:
     job: Job = make_job(tmp_path, keywords=["x"])  # mypy checks the protocol
     assert (job.name, job.units(), job.skipped()) == ("github", ("x",), ())
-    outcome, _ = drive(job.unit("x", job.new_shared_state("local")), [ok([1])], VirtualClock())
+    outcome, _ = drive(
+        job.unit("x", job.new_shared_state(LocalMemory())), [ok([1])], VirtualClock()
+    )
     assert outcome.status == "done"
 
 
@@ -80,8 +90,6 @@ def test_a_unit_searches_and_saves_the_lectures_format(tmp_path: Path) -> None:
         "done",
         detail="3 ids, 1 page",
         attempts=1,
-        retries=0,
-        waited=0.0,
         data={
             "ids": 3,
             "total_count": 99,
@@ -89,6 +97,7 @@ def test_a_unit_searches_and_saves_the_lectures_format(tmp_path: Path) -> None:
             "pages": 1,
             "file": "torch",
         },
+        stats=SearchStatistics(requests=1, retries=0, limited=0),
     )
     assert (tmp_path / "torch").read_bytes() == b"[3, 1, 2]"
 
@@ -116,8 +125,8 @@ def test_a_failed_unit_saves_nothing_and_gives_the_reason(tmp_path: Path) -> Non
     outcome = run_unit(job, "torch", [TransportError("connection", "refused")] * 2)
     assert outcome.status == "failed"
     assert outcome.detail == "connection: refused (gave up after 1 retries)"
-    assert (outcome.attempts, outcome.retries) == (2, 1)
-    assert outcome.waited > 0
+    assert outcome.attempts == 2
+    assert outcome.stats == SearchStatistics(requests=2, retries=1, limited=0)
     assert list(tmp_path.iterdir()) == []
     outcome = run_unit(job, "torch", [error(401, "Bad credentials")])
     assert outcome.detail.startswith("bad credentials (HTTP 401)")
@@ -158,7 +167,7 @@ def test_units_are_deterministic_per_keyword(tmp_path: Path) -> None:
     sleeps = []
     for _ in range(2):
         clock = VirtualClock()
-        gen = job.unit("torch", job.new_shared_state("local"), clock=clock)
+        gen = job.unit("torch", job.new_shared_state(LocalMemory()), clock=clock)
         _, trace = drive(gen, [error(502, "x"), error(502, "x"), ok([1])], clock)
         sleeps.append([s.seconds for s in trace.sleeps])
     assert sleeps[0] == sleeps[1]
@@ -166,16 +175,17 @@ def test_units_are_deterministic_per_keyword(tmp_path: Path) -> None:
 
 def test_shared_state_kinds(tmp_path: Path) -> None:
     job = make_job(tmp_path, keywords=["x"], config={"token": Secret(TOKEN)})
-    local = job.new_shared_state("local")
+    local = job.new_shared_state(LocalMemory())
     assert isinstance(local, RateGate)
     assert local.statistics().remaining == 30  # a token: GitHub's 30 per minute
     assert local.reset_margin == 0.05
-    shared = job.new_shared_state("process", multiprocessing.get_context("spawn"))
+    shared = job.new_shared_state(ProcessMemory(multiprocessing.get_context("spawn")))
     assert isinstance(shared, RateGate)
     assert shared.statistics().remaining == 30
-    assert make_job(tmp_path, keywords=["x"]).new_shared_state("local").statistics().remaining == 10
-    with pytest.raises(ValueError, match="unknown sharing kind"):
-        job.new_shared_state("cluster")  # type: ignore[arg-type]
+    plain = make_job(tmp_path, keywords=["x"])
+    assert plain.new_shared_state(LocalMemory()).statistics().remaining == 10
+    with pytest.raises(CannotShare, match="far away"):
+        job.new_shared_state(NoSharedMemory("dask", "far away"))
 
 
 def test_unit_checks_its_arguments(tmp_path: Path) -> None:
@@ -183,7 +193,7 @@ def test_unit_checks_its_arguments(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="RateGate"):
         job.unit("x", object())
     with pytest.raises(ValueError, match="not one of"):
-        job.unit("y", job.new_shared_state("local"))
+        job.unit("y", job.new_shared_state(LocalMemory()))
 
 
 def test_the_job_pickles_for_worker_processes(tmp_path: Path) -> None:

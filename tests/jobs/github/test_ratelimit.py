@@ -12,6 +12,7 @@ from speedlab.jobs.github.query import SearchConfig
 from speedlab.jobs.github.ratelimit import DEFAULT_POLL, RateGate, limited_wait
 from speedlab.jobs.github.response import RateLimitInfo
 from speedlab.jobs.github.search import search_keyword
+from speedlab.models._sharing import ProcessMemory
 from tests.jobs.github import driver
 from tests.jobs.github.driver import (
     START,
@@ -253,7 +254,7 @@ def test_one_limited_response_pauses_every_worker() -> None:
 
 def test_shared_gate_across_real_processes() -> None:
     ctx = multiprocessing.get_context("spawn")
-    gate = RateGate.shared(ctx, assumed_limit=12, reset_margin=1.0)
+    gate = RateGate.in_memory(ProcessMemory(ctx), assumed_limit=12, reset_margin=1.0)
     with ProcessPoolExecutor(
         max_workers=2, mp_context=ctx, initializer=driver.install_gate, initargs=(gate,)
     ) as pool:
@@ -274,7 +275,9 @@ def test_shared_gate_across_real_processes() -> None:
 
 
 def test_local_and_shared_gates_agree_step_by_step() -> None:
-    shared = RateGate.shared(multiprocessing.get_context("spawn"), assumed_limit=5)
+    shared = RateGate.in_memory(
+        ProcessMemory(multiprocessing.get_context("spawn")), assumed_limit=5
+    )
     local = RateGate.local(assumed_limit=5)
     steps: list[tuple[str, float]] = [("reserve", T)] * 7 + [("observe", T + 1)] * 3
     steps += [("pause", T + 20), ("reserve", T + 5), ("reserve", RESET + 2)]
@@ -303,7 +306,7 @@ def test_a_short_server_window_is_learnt_for_later_guesses() -> None:
 
 def test_shared_gate_holds_under_contention_between_processes() -> None:
     ctx = multiprocessing.get_context("spawn")
-    gate = RateGate.shared(ctx, assumed_limit=60_000)
+    gate = RateGate.in_memory(ProcessMemory(ctx), assumed_limit=60_000)
     go = ctx.Event()
     results = ctx.Queue()
     workers = [

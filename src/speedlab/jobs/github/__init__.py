@@ -9,7 +9,7 @@ one keyword's unit, ``storage`` names and writes files, ``job`` ties them into a
 
 from __future__ import annotations
 
-from speedlab.jobs.github.job import DEFAULT_KEYWORDS, GitHubJob, utc_timestamp
+from speedlab.jobs.github.job import DEFAULT_KEYWORDS, GitHubJob, SearchStatistics, utc_timestamp
 from speedlab.jobs.github.query import (
     DEFAULT_API_URL,
     DEFAULT_OUT_DIR,
@@ -55,6 +55,7 @@ __all__ = [
     "SearchConfig",
     "SearchPage",
     "SearchResult",
+    "SearchStatistics",
     "Secret",
     "build_search_request",
     "classify",

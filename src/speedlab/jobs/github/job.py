@@ -6,30 +6,28 @@ which keywords still need a search (``units``), which were saved by an earlier r
 one sans-I/O generator per keyword that searches and then saves the file atomically.
 
     job = GitHubJob(keywords=["torch", "ML"], config=SearchConfig(token=token_from_env()))
-    gate = job.new_shared_state("local")
+    gate = job.new_shared_state(memory)      # the model lends the memory (a lock, shared floats)
     for key in job.units():
         outcome = drive(job.unit(key, gate))   # a model's loop: Send -> HTTP, Sleep -> wait
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.context import BaseContext
 
 from speedlab._exceptions import GitHubError, UsageError
-from speedlab.jobs.base import SharingKind
+from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import Call, CallResult, UnitGenerator, UnitOutcome, UnitStatus
 from speedlab.jobs.github.query import SearchConfig, validate_keyword
 from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.search import SearchResult, search_keyword
 from speedlab.jobs.github.storage import OutputDir, filename_for, is_saved, render
 
-__all__ = ["DEFAULT_KEYWORDS", "GitHubJob", "utc_timestamp"]
+__all__ = ["DEFAULT_KEYWORDS", "GitHubJob", "SearchStatistics", "utc_timestamp"]
 
 # The lecture's KEYWORDS, in its order.
 DEFAULT_KEYWORDS: tuple[str, ...] = (
@@ -128,23 +126,22 @@ class GitHubJob:
                 )
         return tuple(outcomes)
 
-    def new_shared_state(self, kind: SharingKind, ctx: BaseContext | None = None) -> RateGate:
-        """Create the run's rate gate: ``"local"`` for one process, ``"process"`` for many.
+    def new_shared_state(self, memory: SharedMemory) -> RateGate:
+        """Create the run's rate gate in the storage the model lends.
 
         Args:
-            kind: ``"local"`` (threads, asyncio, sequential) or ``"process"``.
-            ctx: the multiprocessing context of the workers (default: the platform's).
+            memory: the model's sharing backend (a list and a lock for threads and tasks,
+                shared memory for worker processes).
 
         Returns:
             A ``RateGate`` assuming GitHub's documented limit until a response says otherwise.
+
+        Raises:
+            CannotShare: the model's workers cannot share the gate (dask).
         """
-        limit, margin = self.config.assumed_limit, self.config.reset_margin
-        if kind == "local":
-            return RateGate.local(assumed_limit=limit, reset_margin=margin)
-        if kind == "process":
-            context = ctx or multiprocessing.get_context()
-            return RateGate.shared(context, assumed_limit=limit, reset_margin=margin)
-        raise ValueError(f"unknown sharing kind {kind!r}")
+        return RateGate.in_memory(
+            memory, assumed_limit=self.config.assumed_limit, reset_margin=self.config.reset_margin
+        )
 
     def unit(
         self, key: str, shared: object, *, clock: Callable[[], float] = time.time
@@ -175,7 +172,7 @@ class GitHubJob:
         name = filename_for(key)
         data = render(result, self.config.format, fetched_at=self.fetched_at)
         # Saving is an effect too: the model decides where the blocking write runs.
-        saved = yield Call(self._output.save, (name, data))
+        saved = yield Call(self._output.save, name, data)
         if not isinstance(saved, CallResult):
             raise TypeError(f"a Call must be answered with a CallResult, got {saved!r}")
         if isinstance(saved.error, OSError | GitHubError):
@@ -192,6 +189,21 @@ class GitHubJob:
         return _outcome(result, "done", _summary(result), summary)
 
 
+@dataclass(frozen=True)
+class SearchStatistics:
+    """The GitHub job's own counters for one keyword (a ``RunResult`` sums them over a run).
+
+    Attributes:
+        requests: Requests sent (each retry is one more).
+        retries: Requests repeated after a fault or a rate-limited answer.
+        limited: Rate-limited answers (primary or secondary limit).
+    """
+
+    requests: int = 0
+    retries: int = 0
+    limited: int = 0
+
+
 def _outcome(
     result: SearchResult,
     status: UnitStatus,
@@ -203,9 +215,8 @@ def _outcome(
         status,
         detail=detail,
         attempts=result.attempts,
-        retries=result.retries,
-        waited=result.waited,
         data=dict(data or {}),
+        stats=SearchStatistics(result.attempts, result.retries, result.limited),
     )
 
 

@@ -24,9 +24,10 @@ The state is a handful of floats behind one lock, in one of two storages:
 - ``RateGate.local()``: a list and a ``threading.Lock`` (threads, asyncio, sequential, the
   hand-made loop). The lock is never held across a wait: ``reserve`` answers how long to wait
   and the caller waits with its own primitive.
-- ``RateGate.shared(ctx)``: ``ctx.Array('d', n, lock=False)`` and ``ctx.Lock()`` in shared
-  memory, created in the parent and handed to worker processes when they are created (for
-  example as a ``ProcessPoolExecutor`` initializer argument).
+- ``RateGate.in_memory(memory)``: whatever the model lends (``SharedMemory``): for worker
+  processes an unsynchronised shared ``Array('d')`` and a context lock, created in the parent
+  and handed to the workers when they are created. A model whose workers cannot share
+  (dask) refuses, and the job cannot run there.
 
 Every method takes ``now`` (epoch seconds) so tests run in virtual time.
 """
@@ -39,9 +40,9 @@ import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
+from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.github.response import RateLimitInfo, parse_rate_limit
 
 __all__ = [
@@ -166,38 +167,42 @@ class RateGate:
         )
 
     @classmethod
-    def shared(
+    def in_memory(
         cls,
-        ctx: BaseContext,
+        memory: SharedMemory,
         *,
         assumed_limit: int = 10,
         reset_margin: float = 1.0,
         window: float = GITHUB_WINDOW,
         poll: float = DEFAULT_POLL,
     ) -> RateGate:
-        """Create a gate in shared memory for worker processes of ``ctx``.
+        """Create a gate in the storage a model lends its run (for worker processes: shared
+        memory and a lock of their ``multiprocessing`` context).
 
-        Create it in the parent before the workers start, and hand it to them at creation
-        (``ProcessPoolExecutor(mp_context=ctx, initializer=..., initargs=(gate,))``): shared
-        memory and locks cannot be pickled later.
+        Create it before the workers start, and hand it to them at creation (for a process
+        pool, through its initializer): shared memory and locks cannot be pickled later.
 
         Example:
             >>> import multiprocessing
-            >>> gate = RateGate.shared(multiprocessing.get_context("spawn"), assumed_limit=30)
-            >>> gate.statistics().remaining
+            >>> from speedlab.models._sharing import ProcessMemory
+            >>> memory = ProcessMemory(multiprocessing.get_context("spawn"))
+            >>> RateGate.in_memory(memory, assumed_limit=30).statistics().remaining
             30
 
         Args:
-            ctx: the multiprocessing context the workers will be started from.
+            memory: the model's sharing backend.
             assumed_limit: requests allowed per window until a response tells the real limit.
             reset_margin: seconds to wait past ``x-ratelimit-reset``.
             window: the guessed window length before the first response.
             poll: how often to re-check while the window's end is only guessed.
+
+        Raises:
+            CannotShare: the model's workers cannot share state (dask).
         """
-        cells: _Cells = ctx.Array("d", _CELLS, lock=False)
+        cells = memory.array(_CELLS)
         return cls(
             cells,
-            ctx.Lock(),
+            memory.lock(),
             assumed_limit=assumed_limit,
             reset_margin=reset_margin,
             window=window,

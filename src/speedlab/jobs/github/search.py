@@ -51,7 +51,7 @@ from speedlab.jobs.github.query import (
     search_query,
 )
 from speedlab.jobs.github.ratelimit import RateGate, limited_wait
-from speedlab.jobs.github.response import classify
+from speedlab.jobs.github.response import Classified, SearchPage, classify
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -74,7 +74,8 @@ class SearchResult:
 
     ``total_count`` is the first page's (GitHub's count drifts between calls); ``pages`` counts
     pages received; ``attempts`` every request sent, ``retries`` those repeated after a fault or
-    a rate limit; ``waited`` the seconds this unit asked to sleep.
+    a rate limit, ``limited`` the rate-limited answers among them; ``waited`` the seconds this
+    unit asked to sleep.
     """
 
     keyword: str
@@ -88,6 +89,7 @@ class SearchResult:
     attempts: int = 0
     retries: int = 0
     waited: float = 0.0
+    limited: int = 0
 
 
 SearchGenerator: TypeAlias = Generator[Effect, EffectReply, SearchResult]
@@ -95,6 +97,8 @@ SearchGenerator: TypeAlias = Generator[Effect, EffectReply, SearchResult]
 
 @dataclass
 class _Progress:
+    """One keyword's search so far: what it collected and what it cost."""
+
     keyword: str
     query: str
     secret: str | None
@@ -104,7 +108,10 @@ class _Progress:
     pages: int = 0
     attempts: int = 0
     retries: int = 0
+    limited: int = 0
     waited: float = 0.0
+    limit_repeats: int = 0  # limited answers in a row, for the doubling wait
+    last_limit: str = ""  # the last limit's message, quoted when --max-wait runs out
 
     def result(self, status: SearchStatus, reason: str = "") -> SearchResult:
         return SearchResult(
@@ -119,6 +126,7 @@ class _Progress:
             attempts=self.attempts,
             retries=self.retries,
             waited=self.waited,
+            limited=self.limited,
         )
 
     def failed(self, reason: str) -> SearchResult:
@@ -131,6 +139,13 @@ class _Progress:
         if self.secret:
             text = text.replace(self.secret, "********")
         return text
+
+
+#: How one page's fetch ended: its next URL (None: no more pages), or why the search failed.
+_PageOutcome: TypeAlias = tuple[Literal["next"], str | None] | tuple[Literal["failed"], str]
+
+# A fault worth retrying: (label for the wait's reason, detail for a failure, server's wait).
+_Fault: TypeAlias = tuple[str, str, float | None]
 
 
 def _seconds(value: float) -> str:
@@ -159,7 +174,9 @@ def search_keyword(
     """Search one keyword: yield effects, receive replies, return a ``SearchResult``.
 
     Never raises for the server's or the network's behaviour: every way of ending is a result,
-    ``done`` or ``failed`` with a reason that never contains the token.
+    ``done`` or ``failed`` with a reason that never contains the token. The work is split in
+    sub-generators joined with ``yield from``: pages (here), one page's attempts
+    (``_fetch_page``), and the wait for a slot of the shared rate limit (``_take_slot``).
 
     Example:
         >>> gen = search_keyword("torch", SearchConfig(), RateGate.local(), rng=random.Random(0))
@@ -184,120 +201,161 @@ def search_keyword(
         keyword, search_query(keyword), config.token.reveal() if config.token else None
     )
     next_url: str | None = None
-    limit_repeats = 0
-    last_limit = ""
-
     while progress.pages < config.pages:
         request = build_search_request(keyword, config, next_url)
-        failures = 0
-        redirects = 0
-        while True:
-            # 1. Wait for a slot: the whole run shares one rate limit.
-            while (wait := gate.reserve(clock())) > 0:
-                if progress.waited + wait > config.max_wait:
-                    return progress.failed(_over_budget(wait, progress.waited, config, last_limit))
-                yield Sleep(wait, f"rate limited, resuming in {_seconds(wait)} s")
-                progress.waited += wait
-
-            # 2. Send, and account for the slot whatever happens.
-            progress.attempts += 1
-            try:
-                reply = yield Send(request)
-            except BaseException:
-                gate.release()  # closed or cancelled while in flight
-                raise
-            if isinstance(reply, TransportError):
-                gate.release()
-                label: str = reply.kind
-                detail = f"{reply.kind}: {reply.message}"
-                server_wait = None
-            elif isinstance(reply, HttpResponse):
-                now = clock()
-                if same_origin(reply.url or request.url, config.api):
-                    gate.observe(now, reply.headers)
-                else:  # another server's limits are not ours
-                    gate.release()
-                verdict = classify(reply, now)
-                if verdict.kind == "ok":
-                    assert verdict.page is not None
-                    limit_repeats = 0
-                    page = verdict.page
-                    progress.ids.extend(page.ids)
-                    progress.pages += 1
-                    if progress.total_count is None:
-                        progress.total_count = page.total_count
-                    progress.incomplete = progress.incomplete or page.incomplete_results
-                    next_url = verdict.next_url
-                    break
-                if verdict.kind == "end_of_results":
-                    next_url = None
-                    break
-                if verdict.kind in ("primary_limited", "secondary_limited"):
-                    wait = limited_wait(
-                        verdict.rate,
-                        now,
-                        repeat=limit_repeats,
-                        reset_margin=config.reset_margin,
-                        rng=rng,
-                    )
-                    limit_repeats += 1
-                    last_limit = verdict.message
-                    gate.pause_until(now + wait)  # everyone waits, not just us
-                    progress.retries += 1
-                    continue
-                if verdict.kind == "redirect":
-                    assert verdict.location is not None
-                    redirects += 1
-                    target = verdict.location
-                    if redirects > MAX_REDIRECTS:
-                        return progress.failed(
-                            f"too many redirects (more than {MAX_REDIRECTS}), last to "
-                            f"{_without_query(target)}"
-                        )
-                    if urlsplit(target).scheme not in ("http", "https"):
-                        return progress.failed(f"refused to follow a redirect to {target!r}")
-                    request = HttpRequest(
-                        "GET", target, request_headers(config, target), timeout=config.timeout
-                    )
-                    continue
-                if verdict.kind == "fatal":
-                    return progress.failed(verdict.message)
-                # transient or malformed: retried below
-                label = f"HTTP {reply.status}" if verdict.kind == "transient" else "malformed"
-                detail = verdict.message
-                server_wait = verdict.rate.retry_after
-            else:
-                gate.release()
-                raise TypeError(
-                    f"a Send must be answered with HttpResponse or TransportError, "
-                    f"got {type(reply).__name__}"
-                )
-
-            # 3. A fault worth retrying.
-            failures += 1
-            if failures > config.retries:
-                return progress.failed(f"{detail} (gave up after {config.retries} retries)")
-            delay = retry_backoff(failures - 1, config, rng)
-            if server_wait is not None:
-                delay = max(delay, server_wait)
-            if progress.waited + delay > config.max_wait:
-                return progress.failed(
-                    f"{detail} (a retry in {_seconds(delay)} s would pass --max-wait "
-                    f"{config.max_wait:g} s)"
-                )
-            progress.retries += 1
-            if delay > 0:  # full jitter can draw 0: then retry at once, without a Sleep
-                yield Sleep(
-                    delay,
-                    progress.redact(
-                        f"{label}, retry {failures}/{config.retries} in {_seconds(delay)} s"
-                    ),
-                )
-                progress.waited += delay
-
+        outcome = yield from _fetch_page(request, progress, config, gate, clock, rng)
+        if outcome[0] == "failed":
+            return progress.failed(outcome[1])
+        next_url = outcome[1]
         if next_url is None:
             break
     return progress.result("done")
+
+
+def _fetch_page(
+    request: HttpRequest,
+    progress: _Progress,
+    config: SearchConfig,
+    gate: RateGate,
+    clock: Callable[[], float],
+    rng: random.Random,
+) -> Generator[Effect, EffectReply, _PageOutcome]:
+    """Get one page: wait for a slot, send, follow redirects, wait out limits, retry faults."""
+    failures = 0
+    redirects = 0
+    while True:
+        refusal = yield from _take_slot(progress, config, gate, clock)
+        if refusal is not None:
+            return ("failed", refusal)
+        progress.attempts += 1
+        try:
+            reply = yield Send(request)
+        except BaseException:
+            gate.release()  # closed or cancelled while in flight
+            raise
+        fault: _Fault
+        if isinstance(reply, TransportError):
+            gate.release()
+            fault = (reply.kind, f"{reply.kind}: {reply.message}", None)
+        elif isinstance(reply, HttpResponse):
+            now = clock()
+            if same_origin(reply.url or request.url, config.api):
+                gate.observe(now, reply.headers)
+            else:  # another server's limits are not ours
+                gate.release()
+            verdict = classify(reply, now)
+            if verdict.kind == "ok":
+                assert verdict.page is not None
+                _add_page(progress, verdict.page)
+                return ("next", verdict.next_url)
+            if verdict.kind == "end_of_results":
+                return ("next", None)
+            if verdict.kind in ("primary_limited", "secondary_limited"):
+                _pause_everyone(progress, verdict, gate, now, config, rng)
+                continue
+            if verdict.kind == "redirect":
+                assert verdict.location is not None
+                redirects += 1
+                target = verdict.location
+                if redirects > MAX_REDIRECTS:
+                    return (
+                        "failed",
+                        f"too many redirects (more than {MAX_REDIRECTS}), last to "
+                        f"{_without_query(target)}",
+                    )
+                if urlsplit(target).scheme not in ("http", "https"):
+                    return ("failed", f"refused to follow a redirect to {target!r}")
+                request = HttpRequest(
+                    "GET", target, request_headers(config, target), timeout=config.timeout
+                )
+                continue
+            if verdict.kind == "fatal":
+                return ("failed", verdict.message)
+            # transient or malformed: retried below
+            label = f"HTTP {reply.status}" if verdict.kind == "transient" else "malformed"
+            fault = (label, verdict.message, verdict.rate.retry_after)
+        else:
+            gate.release()
+            raise TypeError(
+                f"a Send must be answered with HttpResponse or TransportError, "
+                f"got {type(reply).__name__}"
+            )
+        failures += 1
+        refusal = yield from _back_off(failures, fault, progress, config, rng)
+        if refusal is not None:
+            return ("failed", refusal)
+
+
+def _take_slot(
+    progress: _Progress, config: SearchConfig, gate: RateGate, clock: Callable[[], float]
+) -> Generator[Effect, EffectReply, str | None]:
+    """Wait until the run's shared rate limit grants a request; None, or why not."""
+    while (wait := gate.reserve(clock())) > 0:
+        if progress.waited + wait > config.max_wait:
+            return _over_budget(wait, progress.waited, config, progress.last_limit)
+        yield Sleep(wait, f"rate limited, resuming in {_seconds(wait)} s")
+        progress.waited += wait
+    return None
+
+
+def _add_page(progress: _Progress, page: SearchPage) -> None:
+    progress.limit_repeats = 0
+    progress.ids.extend(page.ids)
+    progress.pages += 1
+    if progress.total_count is None:
+        progress.total_count = page.total_count
+    progress.incomplete = progress.incomplete or page.incomplete_results
+
+
+def _pause_everyone(
+    progress: _Progress,
+    verdict: Classified,
+    gate: RateGate,
+    now: float,
+    config: SearchConfig,
+    rng: random.Random,
+) -> None:
+    """A limited answer: pause the whole run's gate (everyone waits, not just us)."""
+    wait = limited_wait(
+        verdict.rate,
+        now,
+        repeat=progress.limit_repeats,
+        reset_margin=config.reset_margin,
+        rng=rng,
+    )
+    progress.limit_repeats += 1
+    progress.last_limit = verdict.message
+    gate.pause_until(now + wait)
+    progress.retries += 1
+    progress.limited += 1
+
+
+def _back_off(
+    failures: int,
+    fault: _Fault,
+    progress: _Progress,
+    config: SearchConfig,
+    rng: random.Random,
+) -> Generator[Effect, EffectReply, str | None]:
+    """Sleep before retrying a fault, with full-jitter backoff; None, or why not to retry."""
+    label, detail, server_wait = fault
+    if failures > config.retries:
+        return f"{detail} (gave up after {config.retries} retries)"
+    delay = retry_backoff(failures - 1, config, rng)
+    if server_wait is not None:
+        delay = max(delay, server_wait)
+    if progress.waited + delay > config.max_wait:
+        return (
+            f"{detail} (a retry in {_seconds(delay)} s would pass --max-wait {config.max_wait:g} s)"
+        )
+    progress.retries += 1
+    if delay > 0:  # full jitter can draw 0: then retry at once, without a Sleep
+        yield Sleep(
+            delay,
+            progress.redact(f"{label}, retry {failures}/{config.retries} in {_seconds(delay)} s"),
+        )
+        progress.waited += delay
+    return None
 
 
 def _over_budget(wait: float, waited: float, config: SearchConfig, last_limit: str) -> str:

@@ -20,20 +20,21 @@ Linux (``CLOCK_MONOTONIC``), macOS and Windows.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from speedlab.jobs.effects import UnitStatus
 
-__all__ = ["RunInterrupted", "RunResult", "UnitRecord"]
+__all__ = ["RunInterrupted", "RunResult", "UnitRecord", "statistics_dict", "sum_statistics"]
 
 
 @dataclass(frozen=True)
 class UnitRecord:
-    """How one unit went: when, where, how many requests, and how it ended.
+    """How one unit went: when, where, how many tries, and how it ended.
 
     Attributes:
         key: The unit's key (a keyword for the GitHub job).
@@ -42,11 +43,13 @@ class UnitRecord:
         start: Seconds from the run's start to the unit's start (0 for skipped units).
         end: Seconds from the run's start to the unit's end (0 for skipped units).
         worker: Who ran it: ``"main"``, ``"thread-3"``, ``"pid 1234"``, ``"task-7"``.
-        attempts: Requests the job says it made (each retry is one more).
-        retries: Attempts beyond the requests the unit needed anyway.
-        requests: Requests the model actually sent for this unit (counted by the model).
+        attempts: Tries, as the job counts them (each retry is one more); when the job says
+            nothing, the requests the model sent for the unit.
         waited: Seconds the unit asked to sleep (rate limits, backoff, the slow function).
         data: Extra facts from the job (for the GitHub job: ids, pages, file name).
+        stats: The job's own typed counters for the unit (a frozen dataclass of numbers, such
+            as the GitHub job's ``SearchStatistics``), or None when the unit ended without
+            reporting them (it crashed or was interrupted).
         interrupted: True when the unit was cut short by a stop request or Ctrl-C (its
             status is then ``failed``, but it did not fail on its own).
     """
@@ -58,10 +61,9 @@ class UnitRecord:
     end: float = 0.0
     worker: str = "-"
     attempts: int = 0
-    retries: int = 0
-    requests: int = 0
     waited: float = 0.0
     data: Mapping[str, Any] = field(default_factory=dict)
+    stats: Any = None
     interrupted: bool = False
 
     @property
@@ -70,7 +72,7 @@ class UnitRecord:
         return self.end - self.start
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the record as plain JSON-serialisable data."""
+        """Return the record as plain JSON-serialisable data, the job's stats flattened in."""
         return {
             "key": self.key,
             "status": self.status,
@@ -80,8 +82,7 @@ class UnitRecord:
             "seconds": self.seconds,
             "worker": self.worker,
             "attempts": self.attempts,
-            "retries": self.retries,
-            "requests": self.requests,
+            **statistics_dict(self.stats),
             "waited": self.waited,
             "data": _plain(self.data),
             "interrupted": self.interrupted,
@@ -118,15 +119,13 @@ class RunResult:
     not_run: tuple[str, ...] = ()
     interrupted: bool = False
 
-    @property
-    def requests(self) -> int:
-        """Requests sent by the model, over all units."""
-        return sum(r.requests for r in self.records)
+    def statistics(self) -> Any:
+        """Return the job's typed counters summed over every unit, or None if none reported.
 
-    @property
-    def retries(self) -> int:
-        """Retries over all units."""
-        return sum(r.retries for r in self.records)
+        Every unit of a job reports the same dataclass (the GitHub job's
+        ``SearchStatistics``); the sum is one more instance of it, field by field.
+        """
+        return sum_statistics(r.stats for r in self.records)
 
     @property
     def done(self) -> int:
@@ -181,8 +180,7 @@ class RunResult:
             "wall_seconds": self.wall_seconds,
             "cpu_seconds": self.cpu_seconds,
             "peak_rss_bytes": self.peak_rss_bytes,
-            "requests": self.requests,
-            "retries": self.retries,
+            **statistics_dict(self.statistics()),
             "done": self.done,
             "failures": self.failures,
             "cut_short": self.cut_short,
@@ -207,6 +205,44 @@ class RunInterrupted(KeyboardInterrupt):
     def __init__(self, result: RunResult) -> None:
         super().__init__(f"{result.model} run of {result.job} interrupted")
         self.result = result
+
+
+def statistics_dict(stats: object) -> dict[str, Any]:
+    """Return a job's typed counters as a plain dict (empty for None)."""
+    if stats is None or not dataclasses.is_dataclass(stats) or isinstance(stats, type):
+        return {}
+    return {f.name: getattr(stats, f.name) for f in dataclasses.fields(stats)}
+
+
+def sum_statistics(items: Iterable[object]) -> Any:
+    """Add up typed counters field by field; None if there are none.
+
+    All items must be instances of one frozen dataclass whose fields are numbers (units of
+    one job report the same type); anything else is a bug in the job.
+
+    Raises:
+        TypeError: the items are of different types.
+    """
+    total: Any = None
+    stats: Any
+    for stats in items:
+        if stats is None:
+            continue
+        if total is None:
+            total = stats
+            continue
+        if type(stats) is not type(total):
+            raise TypeError(
+                f"a job's units reported {type(total).__name__} and {type(stats).__name__}"
+            )
+        total = dataclasses.replace(
+            total,
+            **{
+                f.name: getattr(total, f.name) + getattr(stats, f.name)
+                for f in dataclasses.fields(total)
+            },
+        )
+    return total
 
 
 def _plain(value: Any) -> Any:

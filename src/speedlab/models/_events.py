@@ -4,7 +4,9 @@ Every model calls ``on_event`` with these records, always from the thread that c
 ``run()`` (worker threads and processes hand their events to it through a queue), so a
 progress display never needs a lock. The order for one unit is always
 ``UnitStarted``, any number of ``UnitWaiting``, then ``UnitFinished``; a run begins with one
-``RunStarted`` followed by a ``UnitFinished`` for each skipped unit.
+``RunStarted`` followed by a ``UnitFinished`` for each skipped unit. (A model whose workers
+report late, such as processes, may drop a unit's ``UnitWaiting`` that arrives after its end;
+the order above still holds.)
 
     >>> from speedlab.jobs.sleep import SleepJob
     >>> from speedlab.models import run_model
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from speedlab.models.result import UnitRecord
+from speedlab.models._result import UnitRecord
 
 __all__ = [
     "EventHandler",

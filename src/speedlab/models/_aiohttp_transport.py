@@ -14,8 +14,7 @@ from types import TracebackType
 import aiohttp
 from yarl import URL
 
-from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError
-from speedlab.models._requests_http import lower_headers
+from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
 
 __all__ = ["AiohttpTransport"]
 

@@ -1,0 +1,79 @@
+"""The lecture's CPU-bound work as a job: one ``is_prime(n)`` per number.
+
+Each unit yields one ``Compute`` effect, so where the trial division runs is the model's
+choice alone: inline under sequential and threads (the GIL lets one thread compute at a
+time, so threads gain nothing), on the loop under asyncio (every other task waits), in a
+worker process under processes (one core each). The job shares nothing, so every model can
+run it.
+
+    >>> from speedlab.jobs.primes import PrimeJob
+    >>> from speedlab.models import run_model
+    >>> result = run_model("sequential", PrimeJob(numbers=(97, 91)))
+    >>> [r.data["prime"] for r in result.records]
+    [True, False]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from speedlab._exceptions import UsageError
+from speedlab.jobs.base import SharedMemory
+from speedlab.jobs.effects import CallResult, Compute, UnitGenerator, UnitOutcome
+from speedlab.lesson.primes import is_prime
+
+__all__ = ["PrimeJob"]
+
+
+@dataclass(frozen=True)
+class PrimeJob:
+    """Test each number for primality by trial division, one unit per number.
+
+    Args:
+        numbers: The numbers (duplicates are tested once; order kept).
+        name: The job's name in reports.
+
+    Raises:
+        UsageError: ``numbers`` holds something that is not an int.
+    """
+
+    numbers: Sequence[int]
+    name: str = "primes"
+
+    def __post_init__(self) -> None:
+        for n in self.numbers:
+            if isinstance(n, bool) or not isinstance(n, int):
+                raise UsageError(f"a prime job needs whole numbers, not {n!r}")
+        object.__setattr__(self, "numbers", tuple(dict.fromkeys(self.numbers)))
+
+    def units(self) -> Sequence[str]:
+        """One key per number: its decimal form."""
+        return [str(n) for n in self.numbers]
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        """Nothing is ever skipped."""
+        return []
+
+    def new_shared_state(self, memory: SharedMemory) -> object:
+        """Nothing is shared: each number is tested on its own."""
+        del memory
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        """Ask the model to compute ``is_prime(int(key))``; report the answer."""
+        del shared
+        number = int(key)
+        reply = yield Compute(is_prime, number)
+        if not isinstance(reply, CallResult):
+            raise TypeError(f"a Compute must be answered with a CallResult, got {reply!r}")
+        if reply.error is not None:
+            return UnitOutcome(key, "failed", f"is_prime failed: {reply.error}")
+        prime = bool(reply.value)
+        return UnitOutcome(
+            key,
+            "done",
+            "prime" if prime else "not prime",
+            attempts=1,
+            data={"number": number, "prime": prime},
+        )
