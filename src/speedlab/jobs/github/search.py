@@ -217,7 +217,7 @@ def search_keyword(
                     gate.observe(now, reply.headers)
                 else:  # another server's limits are not ours
                     gate.release()
-                verdict = classify(reply, now)
+                verdict = classify(reply, now, config.per_page)
                 if verdict.kind == "ok":
                     assert verdict.page is not None
                     limit_repeats = 0
