@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Literal, TypeAlias
 from urllib.parse import urljoin, urlsplit
@@ -184,8 +185,8 @@ def _retry_after(raw: str | None, now: float | None) -> float | None:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if when.tzinfo is None:
-        return None
+    if when.tzinfo is None:  # asctime form, or "-0000": an HTTP date is always GMT
+        when = when.replace(tzinfo=UTC)
     return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)
 
 
