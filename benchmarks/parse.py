@@ -26,7 +26,6 @@ import gzip
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -37,6 +36,7 @@ from typing import Any
 import msgspec
 import requests
 
+from primes import _commit  # the one copy of the git look-up (benchmarks/ is on sys.path)
 from speedlab import __version__
 from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import DEFAULT_KEYWORDS, parse_search_body, search_query
@@ -162,21 +162,6 @@ def measure(per_page: int, pages: list[tuple[bytes, bytes]], repeats: int, loops
         gzip_bytes_mean=sum(map(len, served)) / len(served),
         us_per_page={name: round(seconds * 1e6, 1) for name, seconds in best.items()},
     )
-
-
-def _commit() -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-            cwd=Path(__file__).resolve().parent,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() or None
 
 
 def _versions() -> dict[str, str]:
