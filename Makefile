@@ -34,8 +34,11 @@ bench: $(STAMP)
 		(apt-get update -qq && apt-get install -y -qq libprimesieve-dev g++)
 	$(BIN)/python -c 'import primesieve' 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet -c constraints.txt 'primesieve==2.3.4'
+	$(BIN)/python -c 'import orjson' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c constraints.txt 'orjson==3.13.0'
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
+	$(BIN)/python benchmarks/parse.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from speedlab.jobs.effects import HttpResponse
+from speedlab.jobs.github.query import SearchConfig
+from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.response import (
+    MAX_EPOCH,
+    MAX_RATE_COUNT,
+    MAX_RETRY_AFTER,
     RateLimitInfo,
     classify,
     parse_link_header,
@@ -15,7 +23,17 @@ from speedlab.jobs.github.response import (
     parse_search_body,
     server_message,
 )
-from tests.jobs.github.driver import API, body, error, ok, rate_headers
+from speedlab.jobs.github.search import search_keyword
+from tests.jobs.github.driver import (
+    API,
+    START,
+    VirtualClock,
+    body,
+    drive,
+    error,
+    ok,
+    rate_headers,
+)
 
 URL = API + "/search/repositories?q=x+language%3Apython&per_page=30"
 
@@ -229,3 +247,115 @@ def test_server_message_is_one_bounded_line() -> None:
     assert len(text) == 200
     assert server_message(b"\xff\xfe") == "\ufffd\ufffd"
     assert server_message(b'{"errors": ["one", "two"]}') == "one; two"
+
+
+# --- numeric headers: bounded, and anything unreadable is absent (issue #7, point 8) ------------
+
+COUNTS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-used")
+HEADER_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.from_regex(r"\A\s*[+-]?[0-9]{1,30}(\.[0-9]{0,12})?\s*\Z"),
+    st.text("0123456789", min_size=1, max_size=500),
+    st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S GMT")),
+    st.sampled_from(["inf", "nan", "-inf", "1e400", "1_000", "١٢", "0x10", " 7 ", "+5"]),
+)
+
+
+@given(
+    values=st.fixed_dictionaries(
+        {}, optional=dict.fromkeys((*COUNTS, "x-ratelimit-reset", "retry-after"), HEADER_TEXT)
+    ),
+    now=st.one_of(st.none(), st.floats(0, 4e9)),
+)
+def test_any_header_text_gives_bounded_values_or_none(
+    values: dict[str, str], now: float | None
+) -> None:
+    info = parse_rate_limit(values, now)
+    for name, value in zip(COUNTS, (info.limit, info.remaining, info.used), strict=True):
+        assert value is None or 0 <= value <= MAX_RATE_COUNT
+        if value is not None:
+            assert str(value) == values[name].strip().lstrip("0").rjust(1, "0")
+    assert info.reset is None or 0 <= info.reset <= MAX_EPOCH
+    assert info.retry_after is None or 0.0 <= info.retry_after <= MAX_RETRY_AFTER
+    # What the gate and the waits do with them never overflows either.
+    gate = RateGate.local(assumed_limit=10, reset_margin=1.0)
+    gate.observe(now or START, info)
+    assert gate.statistics().remaining >= 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1700000060", 1_700_000_060),
+        (" 60 ", 60),
+        ("9" * 400, None),
+        (str(MAX_EPOCH + 1), None),
+        ("-3", None),
+        ("+3", None),
+        ("1e9", None),
+        ("1_000", None),
+        ("١٢", None),  # non-ASCII digits that int() would take
+        ("", None),
+    ],
+)
+def test_reset_and_counts_are_plain_bounded_decimals(value: str, expected: int | None) -> None:
+    headers = {"x-ratelimit-reset": value, "x-ratelimit-remaining": value}
+    info = parse_rate_limit(headers)
+    assert info.reset == expected
+    assert info.remaining == (expected if expected is None or expected <= MAX_RATE_COUNT else None)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        ("1.5", 1.5),
+        ("-5", 0.0),
+        ("9" * 20, MAX_RETRY_AFTER),  # a wait that long is cut; --max-wait then decides
+        ("9" * 400, None),
+        ("1e3", None),
+        ("inf", None),
+        ("nan", None),
+        ("Tue, 14 Nov 2023 22:14:20 GMT", 60.0),  # IMF-fixdate
+        ("Tuesday, 14-Nov-23 22:14:20 GMT", 60.0),  # RFC 850
+        ("Tue Nov 14 22:14:20 2023", 60.0),  # asctime: no zone, GMT by definition
+        ("Tue, 14 Nov 2023 21:14:20 GMT", 0.0),  # in the past: now
+        ("Fri, 31 Dec 9999 23:59:59 GMT", MAX_RETRY_AFTER),
+        ("Tue, 14 Nov 99999999999 22:14:20 GMT", None),
+        ("Tue, 14 Nov 2023 22:14:20 GMT" + " " * 100 + "x", None),
+    ],
+)
+def test_retry_after_in_both_forms_is_bounded(value: str, seconds: float | None) -> None:
+    info = parse_rate_limit({"retry-after": value}, now=1_700_000_000.0)
+    assert info.retry_after == (None if seconds is None else pytest.approx(seconds))
+
+
+def test_a_400_digit_reset_is_ignored_not_an_internal_error() -> None:
+    headers = {**rate_headers(0, 0), "x-ratelimit-reset": "9" * 400}
+    limited = error(403, "API rate limit exceeded for user ID 1.", headers=headers)
+    config = SearchConfig(reset_margin=1.0)
+    gate = RateGate.local(assumed_limit=10, reset_margin=1.0)
+    clock = VirtualClock()
+    gen = search_keyword("torch", config, gate, clock=clock, rng=random.Random(0))
+    result, trace = drive(gen, [limited, ok([4])], clock)
+    assert (result.status, result.ids) == ("done", (4,))
+    assert [s.seconds for s in trace.sleeps] == [60.0]  # no usable reset: the 60 s fallback
+
+
+# --- server text quoted in messages stays short -----------------------------------------------
+
+
+def test_quoted_server_text_is_bounded() -> None:
+    far = "/" + "a" * 100_000
+    redirect = classify(HttpResponse(302, {"location": far}, b"", URL))
+    assert redirect.location == API + far  # followed in full, quoted in short
+    assert len(redirect.message) <= 250
+    missing = classify(error(404, "Not Found", url=API + far))
+    assert len(missing.message) <= 450
+    errors = [{"message": f"e{i} " + "x" * 300} for i in range(50_000)]
+    flood = classify(error(422, "Validation Failed " + "y" * 10_000, errors=errors))
+    assert flood.kind == "fatal"
+    assert len(flood.message) <= 250
+    html = HttpResponse(500, {}, b"<p>" + b"z" * 5_000_000 + b"</p>", URL)
+    assert len(classify(html).message) <= 250
+    assert len(parse_rate_limit({"x-ratelimit-resource": "r" * 10_000}).resource or "") == 200

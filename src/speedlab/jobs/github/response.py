@@ -25,14 +25,19 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import Literal, TypeAlias, TypeGuard
+from typing import Literal, TypeAlias
 from urllib.parse import urljoin, urlsplit
 
 from speedlab.jobs.effects import HttpResponse
-from speedlab.jobs.github.query import GITHUB_API_VERSION
+from speedlab.jobs.github._decode import SearchPage, decode_search_page
+from speedlab.jobs.github.query import GITHUB_API_VERSION, MAX_PER_PAGE
 
 __all__ = [
+    "MAX_EPOCH",
+    "MAX_RATE_COUNT",
+    "MAX_RETRY_AFTER",
     "Classified",
     "RateLimitInfo",
     "ResponseKind",
@@ -67,18 +72,26 @@ _SECONDARY = re.compile(
 )
 _PRIMARY_TEXT = re.compile(r"\brate limit exceeded\b", re.IGNORECASE)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Longest piece of a server message quoted in a reason.
+# Longest piece of server text (a message, a URL) quoted in a reason.
 _MESSAGE_LIMIT = 200
+# Only this much of an error body is read for its message (GitHub's are well under 1 KB).
+_MESSAGE_SCAN = 64 * 1024
+# Only the first entries of an error body's ``errors`` list are quoted.
+_MAX_ERRORS = 20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
-
-@dataclass(frozen=True)
-class SearchPage:
-    """What one page of results gave us: owners' ids in result order, and the page's flags."""
-
-    ids: tuple[int, ...]
-    total_count: int
-    incomplete_results: bool
+# Numeric headers: a value outside these bounds is unreadable, so it is treated as absent.
+#: Largest ``x-ratelimit-limit``/``-remaining``/``-used`` (GitHub's are at most thousands).
+MAX_RATE_COUNT = 2**31 - 1
+#: Largest ``x-ratelimit-reset``: 9999-12-31T23:59:59Z, the last second a date can name.
+MAX_EPOCH = 253_402_300_799
+#: Longest ``Retry-After`` honoured (a year); longer waits are cut to it, and --max-wait decides.
+MAX_RETRY_AFTER = 366 * 86_400.0
+# Longest header value read as a number or a date: 20 digits hold any int64, a date is ~30 chars.
+_NUMBER_CHARS = 20
+_DATE_CHARS = 64
+_DIGITS = re.compile(rf"[0-9]{{1,{_NUMBER_CHARS}}}")
+_SECONDS = re.compile(rf"[+-]?[0-9]{{1,{_NUMBER_CHARS}}}(?:\.[0-9]{{1,9}})?")
 
 
 @dataclass(frozen=True)
@@ -121,57 +134,60 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+def _int_header(headers: Mapping[str, str], name: str, high: int) -> int | None:
+    """Read a non-negative decimal header; None when absent, unreadable or above ``high``."""
     value = header(headers, name)
     if value is None:
         return None
-    try:
-        return int(value.strip())
-    except ValueError:
+    text = value.strip()
+    if not _DIGITS.fullmatch(text):
         return None
+    number = int(text)
+    return number if number <= high else None
 
 
 def parse_rate_limit(headers: Mapping[str, str], now: float | None = None) -> RateLimitInfo:
-    """Read ``x-ratelimit-*`` and ``Retry-After``.
+    """Read ``x-ratelimit-*`` and ``Retry-After``, with bounds.
+
+    A value that is not a plain decimal (or, for ``Retry-After``, an HTTP date), or that is out
+    of range (see ``MAX_RATE_COUNT``, ``MAX_EPOCH``), is treated as absent: server text never
+    raises here and never yields a number that breaks arithmetic later.
 
     Args:
         headers: the response headers.
         now: the current epoch time, needed only for a ``Retry-After`` given as an HTTP date.
 
     Returns:
-        The parsed values; ``retry_after`` is in seconds, never negative.
+        The parsed values; ``retry_after`` is in seconds, between 0 and ``MAX_RETRY_AFTER``.
     """
-    retry_after: float | None = None
-    raw = header(headers, "retry-after")
-    if raw is not None and raw.strip():
-        text = raw.strip()
-        try:
-            retry_after = max(0.0, float(text))
-            if retry_after != retry_after or retry_after == float("inf"):
-                retry_after = None
-        except ValueError:
-            retry_after = _retry_after_date(text, now)
     resource = header(headers, "x-ratelimit-resource")
     return RateLimitInfo(
-        limit=_int_header(headers, "x-ratelimit-limit"),
-        remaining=_int_header(headers, "x-ratelimit-remaining"),
-        used=_int_header(headers, "x-ratelimit-used"),
-        reset=_int_header(headers, "x-ratelimit-reset"),
-        resource=resource.strip() if resource is not None else None,
-        retry_after=retry_after,
+        limit=_int_header(headers, "x-ratelimit-limit", MAX_RATE_COUNT),
+        remaining=_int_header(headers, "x-ratelimit-remaining", MAX_RATE_COUNT),
+        used=_int_header(headers, "x-ratelimit-used", MAX_RATE_COUNT),
+        reset=_int_header(headers, "x-ratelimit-reset", MAX_EPOCH),
+        resource=resource.strip()[:_MESSAGE_LIMIT] if resource is not None else None,
+        retry_after=_retry_after(header(headers, "retry-after"), now),
     )
 
 
-def _retry_after_date(text: str, now: float | None) -> float | None:
-    if now is None:
+def _retry_after(raw: str | None, now: float | None) -> float | None:
+    # RFC 9110 §10.2.3: delay-seconds or an HTTP date. Fractions and a sign are tolerated;
+    # a negative delay or a past date means "now".
+    if raw is None:
+        return None
+    text = raw.strip()
+    if _SECONDS.fullmatch(text):
+        return min(max(0.0, float(text)), MAX_RETRY_AFTER)
+    if now is None or not text or len(text) > _DATE_CHARS:
         return None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
+    if when.tzinfo is None:  # asctime form, or "-0000": an HTTP date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)
 
 
 def parse_link_header(value: str | None) -> dict[str, str]:
@@ -193,73 +209,57 @@ def parse_link_header(value: str | None) -> dict[str, str]:
     return links
 
 
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def parse_search_body(body: bytes) -> SearchPage:
+def parse_search_body(body: bytes, per_page: int = MAX_PER_PAGE) -> SearchPage:
     """Read a 200 body: owners' ids (null or missing owners and ids skipped), count and flag.
 
-    Duplicates are kept: one id per repository, like the lecture.
+    Duplicates are kept: one id per repository, like the lecture. Only the fields used are
+    decoded (see ``_decode``); ids must be int64 above 0, and the page at most ``per_page`` long.
+
+    Args:
+        body: the response body.
+        per_page: the page size the request asked for (1..100).
+
+    Returns:
+        The page.
 
     Raises:
         ValueError: the body is not JSON of the documented shape (``malformed``).
     """
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise ValueError(f"not JSON ({type(exc).__name__})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
-    total = data.get("total_count")
-    incomplete = data.get("incomplete_results")
-    items = data.get("items")
-    if not _is_int(total):
-        raise ValueError("total_count is missing or not an integer")
-    if not isinstance(incomplete, bool):
-        raise ValueError("incomplete_results is missing or not a boolean")
-    if not isinstance(items, list):
-        raise ValueError("items is missing or not a list")
-    ids: list[int] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise ValueError(f"items[{index}] is not an object")
-        owner = item.get("owner")
-        if owner is None:
-            continue
-        if not isinstance(owner, dict):
-            raise ValueError(f"items[{index}].owner is not an object")
-        owner_id = owner.get("id")
-        if owner_id is None:
-            continue
-        if not _is_int(owner_id):
-            raise ValueError(f"items[{index}].owner.id is not an integer")
-        ids.append(owner_id)
-    return SearchPage(tuple(ids), total, incomplete)
+    return decode_search_page(body, per_page)
 
 
 def server_message(body: bytes) -> str:
-    """Return the server's one-line explanation: JSON ``message`` (plus ``errors``) or text."""
+    """Return the server's one-line explanation: JSON ``message`` (plus ``errors``) or text.
+
+    Only the first 64 KiB of the body are read and the result is at most 200 characters, so a
+    hostile error body costs little and cannot flood a reason.
+    """
     text = ""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        data = None
+    data: object = None
+    if len(body) <= _MESSAGE_SCAN:
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            data = None
     if isinstance(data, dict):
         message = data.get("message")
         text = message if isinstance(message, str) else ""
         errors = data.get("errors")
         if isinstance(errors, list):
-            details = [_error_detail(error) for error in errors]
+            details = [_error_detail(error)[:_MESSAGE_LIMIT] for error in errors[:_MAX_ERRORS]]
             details = [d for d in details if d and d not in text]
             if details:
                 text = f"{text}: {'; '.join(details)}" if text else "; ".join(details)
     elif data is None:
-        text = body.decode("utf-8", "replace")
+        text = body[:_MESSAGE_SCAN].decode("utf-8", "replace")
         text = re.sub(r"<[^>]*>", " ", text)  # GitHub's 403 for a missing User-Agent is HTML
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    return _shorten(" ".join(_CONTROL.sub(" ", text).split()))
+
+
+def _shorten(text: str) -> str:
+    """Cut server text quoted in a reason to ``_MESSAGE_LIMIT`` characters."""
     if len(text) > _MESSAGE_LIMIT:
-        text = text[: _MESSAGE_LIMIT - 1] + "…"
+        return text[: _MESSAGE_LIMIT - 1] + "…"
     return text
 
 
@@ -279,7 +279,9 @@ def _with(prefix: str, message: str) -> str:
     return f"{prefix}: {message}" if message else prefix
 
 
-def classify(response: HttpResponse, now: float | None = None) -> Classified:
+def classify(
+    response: HttpResponse, now: float | None = None, per_page: int = MAX_PER_PAGE
+) -> Classified:
     """Say what a response means for the search (see the module's table).
 
     Example:
@@ -290,10 +292,16 @@ def classify(response: HttpResponse, now: float | None = None) -> Classified:
     Args:
         response: the response as the model received it (redirects not followed).
         now: the current epoch time, for a ``Retry-After`` HTTP date.
+        per_page: the page size the request asked for; a longer page is ``malformed``.
 
     Returns:
         The classification, with the parsed page for ``ok`` and absolute URLs for links.
+
+    Raises:
+        ValueError: ``per_page`` is outside 1..100 (a caller's mistake, not the server's).
     """
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValueError(f"per_page must be 1..{MAX_PER_PAGE}, got {per_page}")
     status = response.status
     rate = parse_rate_limit(response.headers, now)
 
@@ -301,14 +309,13 @@ def classify(response: HttpResponse, now: float | None = None) -> Classified:
         location = header(response.headers, "location")
         if location and location.strip():
             absolute = urljoin(response.url, location.strip())
-            return Classified(
-                "redirect", status, f"HTTP {status} to {absolute}", rate, None, None, absolute
-            )
+            message = f"HTTP {status} to {_shorten(absolute)}"
+            return Classified("redirect", status, message, rate, None, None, absolute)
         return Classified("fatal", status, f"HTTP {status} redirect without a Location", rate)
 
     if 200 <= status < 300:
         try:
-            page = parse_search_body(response.body)
+            page = parse_search_body(response.body, per_page)
         except ValueError as exc:
             return Classified("malformed", status, f"malformed response ({exc})", rate)
         links = parse_link_header(header(response.headers, "link"))
@@ -356,7 +363,7 @@ def classify(response: HttpResponse, now: float | None = None) -> Classified:
             rate,
         )
     if status == 404:
-        path = urlsplit(response.url).path or "/"
+        path = _shorten(urlsplit(response.url).path or "/")
         return Classified(
             "fatal",
             status,

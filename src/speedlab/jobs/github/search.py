@@ -243,7 +243,7 @@ def _fetch_page(
                 gate.observe(now, reply.headers)
             else:  # another server's limits are not ours
                 gate.release()
-            verdict = classify(reply, now)
+            verdict = classify(reply, now, config.per_page)
             if verdict.kind == "ok":
                 assert verdict.page is not None
                 _add_page(progress, verdict.page)
