@@ -7,21 +7,26 @@ import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import speedlab
 from speedlab.cli import main
 
 PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
+    "CannotShare",
     # the lecture's part 1
     "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
     "first_primes", "primes_below", "primality",
     # effects and jobs
     "HttpRequest", "HttpResponse", "Send", "Sleep", "TransportError", "SleepJob",
     "DEFAULT_KEYWORDS", "GitHubJob", "SearchConfig", "SearchResult", "Secret", "RateGate",
-    "filename_for", "search_keyword", "token_from_env",
+    "filename_for", "search_keyword", "token_from_env", "SearchStatistics",
+    "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
     # models
     "MODELS", "MODEL_NAMES", "RunResult", "RunInterrupted", "UnitRecord", "run_model",
+    "ModelSpec", "StopSignal",
     # fakehub
     "FakeHub", "AsyncFakeHub", "FakeHubConfig", "FakeHubStatistics",
     "__version__",
@@ -33,6 +38,18 @@ def test_the_export_list_is_exactly_the_public_api() -> None:
     assert set(speedlab.__all__) == PUBLIC_API
     for name in speedlab.__all__:
         assert hasattr(speedlab, name), name
+
+
+def test_lazy_exports_name_the_modules_that_define_them() -> None:
+    # The table of lazy exports and the public list agree, and each name really comes from
+    # the module the table names (what the TYPE_CHECKING imports say to type checkers).
+    table = speedlab._EXPORTS
+    assert set(table) | {"__version__"} == set(speedlab.__all__)
+    for name, module in table.items():
+        assert getattr(importlib.import_module(module), name) is getattr(speedlab, name), name
+    assert "FakeHub" in dir(speedlab)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = speedlab.nope  # type: ignore[attr-defined]
 
 
 def test_every_module_declares_all_and_each_name_exists() -> None:

@@ -15,56 +15,144 @@ The public API, re-exported from the modules that define it:
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from speedlab._exceptions import (
-    GitHubError,
-    SpeedlabError,
-    TimeoutExpired,
-    UnsafeOutputPath,
-    UsageError,
-)
-from speedlab.fakehub import AsyncFakeHub, FakeHub, FakeHubConfig, FakeHubStatistics
-from speedlab.jobs.effects import HttpRequest, HttpResponse, Send, Sleep, TransportError
-from speedlab.jobs.github import (
-    DEFAULT_KEYWORDS,
-    GitHubJob,
-    RateGate,
-    SearchConfig,
-    SearchResult,
-    Secret,
-    filename_for,
-    search_keyword,
-    token_from_env,
-)
-from speedlab.jobs.sleep import SleepJob
-from speedlab.lesson import (
-    averager,
-    is_prime,
-    naive_prime_stream,
-    prime_stream,
-    runner,
-)
-from speedlab.lesson.primes import PrimeSieve, first_primes, primality, primes_below
-from speedlab.models import (
-    MODEL_NAMES,
-    MODELS,
-    RunInterrupted,
-    RunResult,
-    UnitRecord,
-    run_model,
-)
+from speedlab._lazy import lazy_exports
+from speedlab._version import __version__
 
-try:
-    __version__ = version("speedlab")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from speedlab._exceptions import (
+        CannotShare,
+        GitHubError,
+        SpeedlabError,
+        TimeoutExpired,
+        UnsafeOutputPath,
+        UsageError,
+    )
+    from speedlab.fakehub import (
+        AsyncFakeHub,
+        FakeHub,
+        FakeHubConfig,
+        FakeHubStatistics,
+    )
+    from speedlab.jobs.base import Job, SharedMemory
+    from speedlab.jobs.effects import (
+        Call,
+        CallResult,
+        Compute,
+        HttpRequest,
+        HttpResponse,
+        Send,
+        Sleep,
+        TransportError,
+        UnitOutcome,
+    )
+    from speedlab.jobs.github import (
+        DEFAULT_KEYWORDS,
+        GitHubJob,
+        RateGate,
+        SearchConfig,
+        SearchResult,
+        SearchStatistics,
+        Secret,
+        filename_for,
+        search_keyword,
+        token_from_env,
+    )
+    from speedlab.jobs.primes import PrimeJob
+    from speedlab.jobs.sleep import (
+        SleepJob,
+    )
+    from speedlab.lesson import (
+        averager,
+        is_prime,
+        naive_prime_stream,
+        prime_stream,
+        runner,
+    )
+    from speedlab.lesson.primes import (
+        PrimeSieve,
+        first_primes,
+        primality,
+        primes_below,
+    )
+    from speedlab.models import (
+        MODEL_NAMES,
+        MODELS,
+        ModelSpec,
+        RunInterrupted,
+        RunResult,
+        StopSignal,
+        UnitRecord,
+        run_model,
+    )
+
+# Each public name and the module that defines it; imported on first use, so that
+# ``import speedlab`` (and ``speedlab --version``) stays cheap.
+_EXPORTS = {
+    "CannotShare": "speedlab._exceptions",
+    "Call": "speedlab.jobs.effects",
+    "CallResult": "speedlab.jobs.effects",
+    "Compute": "speedlab.jobs.effects",
+    "UnitOutcome": "speedlab.jobs.effects",
+    "Job": "speedlab.jobs.base",
+    "SharedMemory": "speedlab.jobs.base",
+    "PrimeJob": "speedlab.jobs.primes",
+    "SearchStatistics": "speedlab.jobs.github",
+    "ModelSpec": "speedlab.models",
+    "StopSignal": "speedlab.models",
+    "GitHubError": "speedlab._exceptions",
+    "SpeedlabError": "speedlab._exceptions",
+    "TimeoutExpired": "speedlab._exceptions",
+    "UnsafeOutputPath": "speedlab._exceptions",
+    "UsageError": "speedlab._exceptions",
+    "AsyncFakeHub": "speedlab.fakehub",
+    "FakeHub": "speedlab.fakehub",
+    "FakeHubConfig": "speedlab.fakehub",
+    "FakeHubStatistics": "speedlab.fakehub",
+    "HttpRequest": "speedlab.jobs.effects",
+    "HttpResponse": "speedlab.jobs.effects",
+    "Send": "speedlab.jobs.effects",
+    "Sleep": "speedlab.jobs.effects",
+    "TransportError": "speedlab.jobs.effects",
+    "DEFAULT_KEYWORDS": "speedlab.jobs.github",
+    "GitHubJob": "speedlab.jobs.github",
+    "RateGate": "speedlab.jobs.github",
+    "SearchConfig": "speedlab.jobs.github",
+    "SearchResult": "speedlab.jobs.github",
+    "Secret": "speedlab.jobs.github",
+    "filename_for": "speedlab.jobs.github",
+    "search_keyword": "speedlab.jobs.github",
+    "token_from_env": "speedlab.jobs.github",
+    "SleepJob": "speedlab.jobs.sleep",
+    "averager": "speedlab.lesson",
+    "is_prime": "speedlab.lesson",
+    "naive_prime_stream": "speedlab.lesson",
+    "prime_stream": "speedlab.lesson",
+    "runner": "speedlab.lesson",
+    "PrimeSieve": "speedlab.lesson.primes",
+    "first_primes": "speedlab.lesson.primes",
+    "primality": "speedlab.lesson.primes",
+    "primes_below": "speedlab.lesson.primes",
+    "MODEL_NAMES": "speedlab.models",
+    "MODELS": "speedlab.models",
+    "RunInterrupted": "speedlab.models",
+    "RunResult": "speedlab.models",
+    "UnitRecord": "speedlab.models",
+    "run_model": "speedlab.models",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "DEFAULT_KEYWORDS",
     "MODELS",
     "MODEL_NAMES",
     "AsyncFakeHub",
+    "Call",
+    "CallResult",
+    "CannotShare",
+    "Compute",
     "FakeHub",
     "FakeHubConfig",
     "FakeHubStatistics",
@@ -72,19 +160,26 @@ __all__ = [
     "GitHubJob",
     "HttpRequest",
     "HttpResponse",
+    "Job",
+    "ModelSpec",
+    "PrimeJob",
     "PrimeSieve",
     "RateGate",
     "RunInterrupted",
     "RunResult",
     "SearchConfig",
     "SearchResult",
+    "SearchStatistics",
     "Secret",
     "Send",
+    "SharedMemory",
     "Sleep",
     "SleepJob",
     "SpeedlabError",
+    "StopSignal",
     "TimeoutExpired",
     "TransportError",
+    "UnitOutcome",
     "UnitRecord",
     "UnsafeOutputPath",
     "UsageError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 __all__ = [
     "DEFAULT_ASYNC_TASKS",
@@ -10,6 +11,9 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_THREAD_WORKERS",
     "DEFAULT_TICK",
+    "DEMO_JITTER",
+    "DEMO_LATENCY",
+    "DEMO_OUT_DIR",
     "STOP_POLL_INTERVAL",
 ]
 
@@ -31,3 +35,11 @@ DEFAULT_ASYNC_TASKS = 100
 
 # How often a model's control loop looks at the caller's ``stop`` event (seconds).
 STOP_POLL_INTERVAL = 0.05
+
+# GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
+# fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
+DEMO_LATENCY = 0.6
+DEMO_JITTER = 0.6
+
+# Where the demo saves its files: one sub-folder per model.
+DEMO_OUT_DIR = Path("github_downloads") / "demo"

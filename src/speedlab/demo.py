@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
 from speedlab.fakehub import FakeHub, FakeHubConfig, FakeHubStatistics
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig, filename_for
 from speedlab.models import MODELS, RunResult, StopSignal, run_model
@@ -30,14 +31,6 @@ __all__ = [
     "DemoRow",
     "run_demo",
 ]
-
-# GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
-# fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
-DEMO_LATENCY = 0.6
-DEMO_JITTER = 0.6
-
-# Where the demo saves its files: one sub-folder per model.
-DEMO_OUT_DIR = Path("github_downloads") / "demo"
 
 
 @dataclass(frozen=True)

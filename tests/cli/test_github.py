@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from speedlab.cli import github as cli_github
+import speedlab.models
 from speedlab.cli import main
 from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob
@@ -302,13 +302,13 @@ def test_the_implicit_github_token_goes_to_api_github_com_only(
 ) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     seen: list[object] = []
-    real_run_model = cli_github.run_model
+    real_run_model = speedlab.models.run_model
 
     def spy(name: str, job: GitHubJob, **kwargs: object) -> object:
         seen.append(job.config.token)
         return real_run_model(name, job, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli_github, "run_model", spy)
+    monkeypatch.setattr(speedlab.models, "run_model", spy)
     assert main(["github", "torch", "--api", hub.url, "--out", str(tmp_path)]) == 0
     assert seen == [None]
     err = capsys.readouterr().err

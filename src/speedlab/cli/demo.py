@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from speedlab.demo import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR, DemoReport, DemoRow, run_demo
-from speedlab.jobs.github import SearchStatistics
+from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from speedlab.demo import DemoReport, DemoRow
 
 __all__ = ["register", "render_table"]
 
 
 def render_table(report: DemoReport) -> Table:
     """Return the comparison table: one row per model, speed-up against the first (sequential)."""
+    from rich.table import Table
+
+    from speedlab.jobs.github import SearchStatistics
+
     searches = len(report.rows[0].result.records) if report.rows else 0
     table = Table(
         title=f"{searches} GitHub searches per model, fakehub at {report.url}",
@@ -76,6 +82,10 @@ def demo(
     lecture's eight keywords under sequential, threads, processes and asyncio, saves each model's
     files under --out/<model>, checks they are byte-identical, and prints the comparison table.
     """
+    from rich.console import Console
+
+    from speedlab.demo import run_demo
+
     # In a pipe rich assumes 80 columns and would squeeze the table; a log can be wider.
     console = Console(width=None if sys.stdout.isatty() else 120)
 

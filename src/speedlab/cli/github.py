@@ -16,18 +16,16 @@ from typing import Annotated
 import typer
 
 from speedlab._exceptions import UsageError
-from speedlab.jobs.github import (
+from speedlab.jobs.github.query import (
     DEFAULT_API_URL,
     DEFAULT_KEYWORDS,
     DEFAULT_OUT_DIR,
-    GitHubJob,
     SearchConfig,
     Secret,
     same_origin,
     token_from_env,
 )
-from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult, run_model
-from speedlab.progress import RunProgress, choose_mode, failure_summary, final_line
+from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -238,6 +236,11 @@ def github(
       speedlab fakehub --port 8000 &
       speedlab github --api http://127.0.0.1:8000 --concurrency 8
     """
+    # Imported here, not at the top: `speedlab --help` must not pay for the job and rich.
+    from speedlab.jobs.github.job import GitHubJob
+    from speedlab.models import run_model
+    from speedlab.progress import RunProgress, choose_mode
+
     config = SearchConfig(
         api=api,
         token=_token(token_env, api),
@@ -288,6 +291,8 @@ def github(
 
 
 def _report(result: RunResult, *, as_json: bool) -> None:
+    from speedlab.progress import failure_summary, final_line
+
     if as_json:
         print(result.to_json())
         return

@@ -22,24 +22,12 @@ from datetime import UTC, datetime
 from speedlab._exceptions import GitHubError, UsageError
 from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import Call, CallResult, UnitGenerator, UnitOutcome, UnitStatus
-from speedlab.jobs.github.query import SearchConfig, validate_keyword
+from speedlab.jobs.github.query import DEFAULT_KEYWORDS, SearchConfig, validate_keyword
 from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.search import SearchResult, search_keyword
 from speedlab.jobs.github.storage import OutputDir, filename_for, is_saved, render
 
 __all__ = ["DEFAULT_KEYWORDS", "GitHubJob", "SearchStatistics", "utc_timestamp"]
-
-# The lecture's KEYWORDS, in its order.
-DEFAULT_KEYWORDS: tuple[str, ...] = (
-    "search",
-    "torch",
-    "tensorflow",
-    "requests",
-    "alice",
-    "data",
-    "deep",
-    "ML",
-)
 
 
 def utc_timestamp(now: float | None = None) -> str:

@@ -22,16 +22,17 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal, TypeAlias
 from urllib.parse import urlencode, urlsplit
 
 from speedlab._exceptions import UsageError
+from speedlab._version import __version__
 from speedlab.jobs.effects import HttpRequest
 
 __all__ = [
     "DEFAULT_API_URL",
+    "DEFAULT_KEYWORDS",
     "DEFAULT_OUT_DIR",
     "DEFAULT_USER_AGENT",
     "GITHUB_API_VERSION",
@@ -47,12 +48,21 @@ __all__ = [
     "validate_keyword",
 ]
 
-try:
-    _VERSION = version("speedlab")
-except PackageNotFoundError:  # a source tree that was never installed
-    _VERSION = "0+unknown"
+_VERSION = __version__
 
 # The real API; --api points the job at fakehub or a GitHub Enterprise server instead.
+# The lecture's KEYWORDS, in its order.
+DEFAULT_KEYWORDS: tuple[str, ...] = (
+    "search",
+    "torch",
+    "tensorflow",
+    "requests",
+    "alice",
+    "data",
+    "deep",
+    "ML",
+)
+
 DEFAULT_API_URL = "https://api.github.com"
 # The limit assumed for a server other than api.github.com until it sends its own headers.
 UNDOCUMENTED_LIMIT = 1_000_000
