@@ -7,6 +7,7 @@ from pathlib import Path
 
 __all__ = [
     "DEFAULT_ASYNC_TASKS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_PROCESS_WORKERS",
     "DEFAULT_SEED",
     "DEFAULT_THREAD_WORKERS",
@@ -32,6 +33,11 @@ DEFAULT_PROCESS_WORKERS = min(8, 2 * (os.cpu_count() or 1))
 
 # Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
 DEFAULT_ASYNC_TASKS = 100
+
+# The most one HTTP response may weigh, as received and once decompressed (--max-response-bytes):
+# a 100-item GitHub search page is about 0.5 MB, so 8 MiB leaves ample room, while a hostile
+# server can cost no more than this per request in flight.
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 2**20
 
 # How often a model's control loop looks at the caller's ``stop`` event (seconds).
 STOP_POLL_INTERVAL = 0.05

@@ -58,7 +58,14 @@ class HttpRequest:
     ``url`` already carries the encoded query string. Redirects are *not* followed by the model:
     the unit decides, so that credentials never leave their origin. ``timeout`` bounds the whole
     exchange (connect, headers and body); ``max_bytes`` bounds the body, compressed and
-    decompressed, while it is read (None: the transport's default cap).
+    decompressed, while it is read (None: ``DEFAULT_MAX_RESPONSE_BYTES``); a larger body is a
+    ``TransportError("too_large")``.
+
+    ``admit``, if given, is asked once more when the connection is open, right before the
+    request's first byte is written: it returns 0 to send, or the seconds the unit must still
+    wait, and then the transport sends nothing and replies ``TransportError("deferred")``. So
+    a pause that began while the connection was being opened (a server slow to accept holds a
+    connection back for a second or more) still holds for this request.
     """
 
     method: str
@@ -66,6 +73,7 @@ class HttpRequest:
     headers: Mapping[str, str]
     timeout: float
     max_bytes: int | None = None
+    admit: Callable[[], float] | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         # Headers may hold a token: never let them reach a log through repr().
@@ -97,12 +105,17 @@ class HttpResponse:
     url: str
 
 
-TransportErrorKind: TypeAlias = Literal["timeout", "connection", "protocol", "too_large"]
+TransportErrorKind: TypeAlias = Literal[
+    "timeout", "connection", "protocol", "too_large", "deferred"
+]
 
 
 @dataclass(frozen=True)
 class TransportError:
-    """No usable response: timed out, the connection failed or broke, or it was too large."""
+    """No usable response: timed out, the connection failed or broke, or it was too large.
+
+    ``deferred``: nothing was sent, because the request's ``admit`` said to wait.
+    """
 
     kind: TransportErrorKind
     message: str
@@ -162,9 +175,15 @@ class _FunctionEffect:
         return (type(self), (self.fn, *self.args))
 
     def run(self) -> CallResult:
-        """Call the function; catch an ``Exception`` into the result (anything else escapes)."""
+        """Call the function; catch an ``Exception`` into the result.
+
+        ``MemoryError`` escapes, like anything that is not an ``Exception``: running out of
+        memory is the run's problem, not the unit's (see ``speedlab.models``).
+        """
         try:
             return CallResult(self.fn(*self.args))
+        except MemoryError:
+            raise
         except Exception as exc:
             return CallResult(None, exc)
 

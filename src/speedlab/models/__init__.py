@@ -24,7 +24,7 @@ from speedlab.models._events import (
     UnitWaiting,
 )
 from speedlab.models._registry import MODEL_NAMES, MODELS, Model, ModelSpec, run_model
-from speedlab.models._result import RunInterrupted, RunResult, UnitRecord
+from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult, UnitRecord
 from speedlab.models._stop import StopSignal
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "ModelSpec",
     "RunEvent",
     "RunInterrupted",
+    "RunOutOfMemory",
     "RunResult",
     "RunStarted",
     "StopSignal",

@@ -2,21 +2,63 @@
 
 One :class:`AiohttpTransport` owns one ``ClientSession`` whose connector allows as many
 connections as the run's concurrency. Like the requests transport it never follows
-redirects, never resends a request on its own, ignores the environment, decompresses bodies,
-and sends the URL exactly as the job encoded it.
+redirects, never resends a request on its own, ignores the environment, and sends the URL
+exactly as the job encoded it. It bounds what a server can cost the same way too:
+
+* ``ClientTimeout(total=request.timeout)`` covers the whole exchange, body included (aiohttp
+  checks it on every read of the body, so a server dripping bytes is cut off in time);
+* the body is read raw (``auto_decompress=False``) and fed to the shared
+  :class:`~speedlab.models._body.BodyReader`, which decompresses it and stops at the first
+  byte over ``request.max_bytes``;
+* the request's ``admit`` is asked once the connection is open, before anything is written
+  (a connector that checks it, :class:`_AdmittingConnector`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 from yarl import URL
 
+from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
+from speedlab.models._body import (
+    ACCEPT_ENCODING,
+    BodyError,
+    BodyReader,
+    BodyTooLarge,
+    declared_length,
+)
+from speedlab.models._neterrors import describe_failure, where
 
 __all__ = ["AiohttpTransport"]
+
+# The ``admit`` of the request the current task is sending (a context variable follows the
+# task into the connector).
+_admit: contextvars.ContextVar[Callable[[], float] | None] = contextvars.ContextVar(
+    "speedlab_admit", default=None
+)
+
+
+class _Deferred(Exception):
+    """The request's ``admit`` said to wait: nothing was written."""
+
+
+class _AdmittingConnector(aiohttp.TCPConnector):
+    """A connector that asks the request's ``admit`` once the connection is ready."""
+
+    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
+        connection = await super().connect(req, traces, timeout)
+        admit = _admit.get()
+        if admit is not None and admit() > 0:
+            connection.release()  # nothing was written: the connection stays usable
+            raise _Deferred
+        return connection
 
 
 class AiohttpTransport:
@@ -37,9 +79,10 @@ class AiohttpTransport:
         """Create the session (must run on the loop that will use it)."""
         if self._session is None:
             session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._limit),
-                auto_decompress=True,
+                connector=_AdmittingConnector(limit=self._limit),
+                auto_decompress=False,
                 trust_env=False,
+                headers={"Accept-Encoding": ACCEPT_ENCODING},
             )
             # aiohttp silently sends a GET again after a dropped connection. The unit decides
             # about retries (each request counts against a rate limit, and the model must count
@@ -53,6 +96,8 @@ class AiohttpTransport:
         await self.open()
         session = self._session
         assert session is not None
+        limit = request.max_bytes if request.max_bytes is not None else DEFAULT_MAX_RESPONSE_BYTES
+        token = _admit.set(request.admit)
         try:
             async with session.request(
                 request.method,
@@ -61,19 +106,34 @@ class AiohttpTransport:
                 allow_redirects=False,
                 timeout=aiohttp.ClientTimeout(total=request.timeout),
             ) as response:
-                body = await response.read()
+                try:
+                    body = await _read_body(response, limit)
+                except BaseException:
+                    response.close()  # never give a half-read connection back to the pool
+                    raise
                 return HttpResponse(
                     status=response.status,
-                    headers=lower_headers(list(response.headers.items())),
+                    headers=lower_headers(response.headers.items()),
                     body=body,
                     url=str(response.url),
                 )
-        except TimeoutError as exc:  # asyncio.TimeoutError is TimeoutError since 3.11
-            return TransportError("timeout", _message(exc, "no response within the timeout"))
+        except _Deferred:
+            return TransportError("deferred", "held back: the rate limit paused meanwhile")
+        except BodyTooLarge as exc:
+            return TransportError("too_large", str(exc))
+        except BodyError as exc:
+            return TransportError("protocol", str(exc))
+        except TimeoutError:  # asyncio.TimeoutError is TimeoutError since 3.11
+            return TransportError(
+                "timeout",
+                f"no complete response from {where(request.url)} within {request.timeout:g} s",
+            )
         except aiohttp.ClientConnectionError as exc:
-            return TransportError("connection", _message(exc))
+            return TransportError("connection", describe_failure(exc, request.url))
         except (aiohttp.ClientError, ValueError) as exc:
-            return TransportError("protocol", _message(exc))
+            return TransportError("protocol", describe_failure(exc, request.url))
+        finally:
+            _admit.reset(token)
 
     async def aclose(self) -> None:
         """Close the session and its connections (safe to call twice)."""
@@ -96,6 +156,15 @@ class AiohttpTransport:
         await self.aclose()
 
 
-def _message(exc: BaseException, default: str = "") -> str:
-    text = str(exc) or default or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
+async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read the raw body as it arrives, decompressing it within ``limit``."""
+    headers = response.headers
+    reader = BodyReader(
+        headers.get("Content-Encoding"),
+        limit,
+        length=declared_length(headers.get("Content-Length")),
+    )
+    content = response.content
+    while chunk := await content.readany():
+        reader.feed(chunk)
+    return reader.finish()

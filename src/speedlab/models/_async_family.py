@@ -31,7 +31,7 @@ from speedlab.models._drivers import AsyncEffects, drive_async
 from speedlab.models._events import EventHandler, RunEvent
 from speedlab.models._executor_family import new_shared_state
 from speedlab.models._recorder import Recorder, check_concurrency
-from speedlab.models._result import RunInterrupted, RunResult
+from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult
 from speedlab.models._sharing import LocalMemory
 from speedlab.models._stop import StopSignal
 from speedlab.models._unit import UnitRun
@@ -201,7 +201,9 @@ class AsyncRun:
                 if self._cancelling:
                     raise  # our own cancellation: let the task end cancelled
                 if self.error is None:
-                    self.error = exc  # a bug of ours: stop the run and report it
+                    # A bug of ours, or memory ran out: stop the run and report it. The
+                    # traceback goes: its frames would keep alive what filled the memory.
+                    self.error = exc.with_traceback(None) if isinstance(exc, MemoryError) else exc
                 stopped.set()
 
         async def watch() -> None:
@@ -237,6 +239,8 @@ class AsyncRun:
         result = self.recorder.result(interrupted=self.stopped)
         if isinstance(self.error, KeyboardInterrupt):
             raise RunInterrupted(result) from self.error
+        if isinstance(self.error, MemoryError):
+            raise RunOutOfMemory(result, "this process")
         if self.error is not None:
             raise self.error
         return result

@@ -12,7 +12,12 @@ its stop flag, its shared memory, and how its workers' events reach the caller. 
 * calls ``on_event`` on the caller's thread only, through the :class:`Recorder`;
 * on a stop (or Ctrl-C): sets the workers' stop flag (sleeping units wake and end), cancels
   the units not yet taken, breaks requests in flight, and waits for the rest; a second Ctrl-C
-  makes it harsher (``terminate``) but never leaves a worker behind.
+  makes it harsher (``terminate``) but never leaves a worker behind;
+* when memory runs out, in a worker or here, stops the run the same way and raises
+  :class:`~speedlab.models.RunOutOfMemory` (a unit cannot fail alone of it: the next
+  allocation, anywhere, would fail too);
+* at the end, whatever the path, sets the stop flag once more before joining the workers, so
+  that anything a worker runs beside its units (the processes model's stop watcher) ends too.
 """
 
 from __future__ import annotations
@@ -29,9 +34,9 @@ from speedlab._exceptions import CannotShare
 from speedlab.jobs.base import Job, SharedMemory
 from speedlab.models._events import EventHandler, RunEvent
 from speedlab.models._recorder import Recorder, check_concurrency
-from speedlab.models._result import RunInterrupted, RunResult, UnitRecord
+from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult, UnitRecord
 from speedlab.models._stop import StopSignal
-from speedlab.models._unit import describe_error
+from speedlab.models._unit import INTERRUPTED, describe_error
 from speedlab.models._worker import (
     StopFlag,
     SyncTransport,
@@ -65,6 +70,10 @@ class ExecutorModel:
     name: ClassVar[str]
     #: Workers when the caller does not say.
     default_concurrency: ClassVar[int]
+    #: Cancel the futures no worker has taken yet on a stop (else they end at once, unrun).
+    cancel_queued: ClassVar[bool] = True
+    #: Where a worker runs, for messages ("a worker thread").
+    worker_kind: ClassVar[str] = "a worker"
 
     def clock(self) -> Callable[[], float]:
         """Return the clock every worker measures with (system-wide when they are processes)."""
@@ -154,6 +163,8 @@ class _ExecutorRun:
         self.keys: Iterator[str] = iter(recorder.keys)
         self.outstanding: dict[Future[UnitRecord | None], str] = {}
         self.stopped = False
+        self.terminated = False  # a second Ctrl-C killed the workers
+        self.out_of_memory: str | None = None  # where memory ran out, if it did
         self.broken: str | None = None
         self.plan = WorkerPlan(
             run_id=uuid.uuid4().hex,
@@ -172,10 +183,18 @@ class _ExecutorRun:
         unsubscribe = self.stop.subscribe(self._post_stop) if self.stop is not None else None
         error: BaseException | None = None
         try:
-            if self.stop is not None and self.stop.is_set():
-                self._request_stop()  # stopped before it began: start nothing
-            self._submit_more()
-            self._pump(notify=True)
+            try:
+                if self.stop is not None and self.stop.is_set():
+                    self._request_stop()  # stopped before it began: start nothing
+                self._submit_more()
+                self._pump(notify=True)
+            except MemoryError:
+                # Leave the except block (and the traceback's frames, with whatever they
+                # hold) before doing anything else.
+                self.out_of_memory = "this process"
+            if self.out_of_memory is not None:
+                self._request_stop()
+                self._drain(notify=False)
         except BaseException as exc:
             error = exc
             self._request_stop()
@@ -189,6 +208,8 @@ class _ExecutorRun:
             raise RunInterrupted(result) from error
         if error is not None:
             raise error
+        if self.out_of_memory is not None:
+            raise RunOutOfMemory(result, self.out_of_memory)
         return result
 
     def _post_stop(self) -> None:
@@ -230,7 +251,10 @@ class _ExecutorRun:
                 self._pump(notify=notify)
                 return
             except KeyboardInterrupt:
-                self.model.terminate(self.executor)
+                self._terminate()
+            except MemoryError:
+                self.out_of_memory = self.out_of_memory or "this process"
+                notify = False
             except Exception:  # the handler failed: keep the records, stop calling it
                 notify = False
 
@@ -240,9 +264,16 @@ class _ExecutorRun:
             return
         error = future.exception()
         if error is not None:
-            if isinstance(error, BrokenProcessPool):
-                self.broken = f"a worker process died: {error}"
-            self.recorder.finish(_failed(key, f"the worker failed: {describe_error(error)}"))
+            if isinstance(error, MemoryError):
+                self.out_of_memory = self.out_of_memory or self.model.worker_kind
+                self.recorder.finish(_failed(key, "out of memory"))
+                self._request_stop()
+            elif isinstance(error, BrokenProcessPool) and self.terminated:
+                self.recorder.finish(_failed(key, INTERRUPTED, interrupted=True))
+            else:
+                if isinstance(error, BrokenProcessPool):
+                    self.broken = f"a worker process died: {error}"
+                self.recorder.finish(_failed(key, f"the worker failed: {describe_error(error)}"))
             return
         record = future.result()
         if record is not None:
@@ -253,11 +284,18 @@ class _ExecutorRun:
             return
         self.stopped = True
         self.plan.stop.set()
-        for future in list(self.outstanding):
-            future.cancel()  # only the ones no worker has taken yet
+        if self.model.cancel_queued:
+            for future in list(self.outstanding):
+                future.cancel()  # only the ones no worker has taken yet
         self.model.abort(self.plan)
 
+    def _terminate(self) -> None:
+        self.terminated = True
+        self.model.terminate(self.executor)
+
     def _close(self) -> None:
+        # The run is over: whatever a worker runs beside its units waits for this flag too.
+        self.plan.stop.set()
         # Joining the workers must finish even when Ctrl-C is pressed again (and again)
         # meanwhile: each extra Ctrl-C only makes the stop harsher, never leaves one behind.
         while True:
@@ -266,7 +304,7 @@ class _ExecutorRun:
                 break
             except KeyboardInterrupt:
                 self._request_stop()
-                self.model.terminate(self.executor)
+                self._terminate()
         self.model.close_events()
         while True:  # what arrived after the last pump: keep the records, announce nothing
             try:
@@ -278,5 +316,5 @@ class _ExecutorRun:
         self.model.finish(self.plan)
 
 
-def _failed(key: str, reason: str) -> UnitRecord:
-    return UnitRecord(key=key, status="failed", detail=reason)
+def _failed(key: str, reason: str, *, interrupted: bool = False) -> UnitRecord:
+    return UnitRecord(key=key, status="failed", detail=reason, interrupted=interrupted)

@@ -7,10 +7,20 @@ follows redirects (the unit decides, so credentials stay with their origin), and
 environment (no proxies or ``.netrc`` credentials slipped in), so that every model sends the
 same request.
 
-A blocked read cannot be interrupted from another thread by anything requests offers, so the
-transport's pools use connection classes that note which connection each thread is using
-(urllib3's documented ``ConnectionCls`` and ``pool_classes_by_scheme`` hooks); ``abort()``
-shuts that connection's socket down, which ends the read at once.
+What ``requests`` does not bound, the transport does:
+
+* **Time.** ``requests`` times out each socket operation, not the response, so a server that
+  drips its headers or body a byte at a time holds a read forever. An
+  :class:`~speedlab.models._watchdog.Alarm` is armed for ``request.timeout`` around the whole
+  exchange (connect, headers, body); at its deadline the watchdog calls ``abort()``.
+* **Size.** The body is read raw, off the connection, and fed to a
+  :class:`~speedlab.models._body.BodyReader` that decompresses it itself and stops at the
+  first byte over ``request.max_bytes`` (received or decompressed).
+* **Stopping.** A blocked read or connect cannot be interrupted from another thread by
+  anything requests offers, so the transport's pools use connection classes that note the
+  socket each thread is using, from before it connects (urllib3's documented ``ConnectionCls``
+  and ``pool_classes_by_scheme`` hooks); ``abort()`` shuts that socket down, which ends the
+  connect or the read at once.
 """
 
 from __future__ import annotations
@@ -27,33 +37,138 @@ import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
+import urllib3.util.connection
 
+from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
+from speedlab.models._body import (
+    ACCEPT_ENCODING,
+    BodyError,
+    BodyReader,
+    BodyTooLarge,
+    declared_length,
+)
+from speedlab.models._neterrors import describe_failure, where
+from speedlab.models._watchdog import WATCHDOG
 
-__all__ = ["RequestsTransport"]
+__all__ = ["READ_CHUNK", "RequestsTransport"]
 
-# The connection each thread is sending on, so that another thread can break its read.
-_in_flight: dict[int, urllib3.connection.HTTPConnection] = {}
+#: Bytes asked of the connection per read of a body.
+READ_CHUNK = 64 * 1024
 
 
-class _TrackedConnection(urllib3.connection.HTTPConnection):
+class _Deferred(Exception):
+    """The request's ``admit`` said to wait: nothing was written."""
+
+
+class _Flight:
+    """The request one thread is sending: the socket ``abort()`` breaks, the last ``admit``."""
+
+    __slots__ = ("aborted", "admit", "sock")
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.admit = request.admit
+        self.sock: socket.socket | None = None
+        self.aborted = False  # abort() broke it: whatever came back is not the response
+
+
+# The request each thread is sending, so that its connection can find it.
+_flights: dict[int, _Flight] = {}
+
+
+def _open_socket(
+    address: tuple[str, int],
+    timeout: Any,
+    source_address: tuple[str, int] | None,
+    options: Any,
+    flight: _Flight,
+) -> socket.socket:
+    """urllib3's ``create_connection``, but ``abort()`` knows each socket before it connects."""
+    host, port = address
+    error: OSError | None = None
+    family = urllib3.util.connection.allowed_gai_family()
+    for af, kind, proto, _, sockaddr in socket.getaddrinfo(
+        host.strip("[]"), port, family, socket.SOCK_STREAM
+    ):
+        sock = socket.socket(af, kind, proto)
+        try:
+            for option in options or ():
+                sock.setsockopt(*option)
+            if isinstance(timeout, int | float):  # else urllib3's "default" sentinel
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            flight.sock = sock
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            error = exc
+            sock.close()
+    raise error or OSError("getaddrinfo returned no address")
+
+
+class _Tracking:
+    """Mixed into urllib3's connection classes: track the socket, ask ``admit`` last."""
+
+    sock: socket.socket | None
+    host: str
+    port: int
+    timeout: Any
+    source_address: tuple[str, int] | None
+    socket_options: Any
+    _dns_host: str
+
+    def _new_conn(self) -> socket.socket:
+        flight = _flights.get(threading.get_ident())
+        if flight is None:
+            conn: socket.socket = super()._new_conn()  # type: ignore[misc]
+            return conn
+        # The same errors as urllib3's own _new_conn, so requests maps them the same way.
+        try:
+            return _open_socket(
+                (self._dns_host, self.port),
+                self.timeout,
+                self.source_address,
+                self.socket_options,
+                flight,
+            )
+        except socket.gaierror as exc:
+            raise urllib3.exceptions.NameResolutionError(self.host, self, exc) from exc  # type: ignore[arg-type]
+        except TimeoutError as exc:
+            raise urllib3.exceptions.ConnectTimeoutError(
+                self, f"Connection to {self.host} timed out"
+            ) from exc
+        except OSError as exc:
+            raise urllib3.exceptions.NewConnectionError(
+                self,  # type: ignore[arg-type]
+                f"Failed to establish a new connection: {exc}",
+            ) from exc
+
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _in_flight[threading.get_ident()] = self
-        super().request(*args, **kwargs)
+        flight = _flights.get(threading.get_ident())
+        if flight is not None:
+            if self.sock is None:
+                self.connect()  # type: ignore[attr-defined]
+            flight.sock = self.sock
+            if flight.admit is not None and flight.admit() > 0:
+                raise _Deferred
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _TrackedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _in_flight[threading.get_ident()] = self
-        super().request(*args, **kwargs)
+class _Connection(_Tracking, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Tracking, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _Pool(urllib3.connectionpool.HTTPConnectionPool):
-    ConnectionCls = _TrackedConnection
+    ConnectionCls = _Connection
 
 
 class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
-    ConnectionCls = _TrackedHTTPSConnection
+    ConnectionCls = _HTTPSConnection
 
 
 class _Adapter(requests.adapters.HTTPAdapter):
@@ -62,6 +177,37 @@ class _Adapter(requests.adapters.HTTPAdapter):
     ) -> None:
         super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _HTTPSPool}
+
+
+def _read_body(response: requests.Response, max_bytes: int) -> bytes:
+    """Read the raw body off the connection, decompressing it within ``max_bytes``."""
+    headers = response.headers
+    reader = BodyReader(
+        headers.get("content-encoding"),
+        max_bytes,
+        length=declared_length(headers.get("content-length")),
+    )
+    raw = response.raw
+    # read1 returns what one read of the socket gave (the watchdog bounds the total time).
+    while chunk := raw.read1(READ_CHUNK, decode_content=False):
+        reader.feed(chunk)
+    return reader.finish()
+
+
+_TIMEOUTS = (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)
+_BROKEN = (
+    requests.ConnectionError,
+    urllib3.exceptions.ProtocolError,
+    urllib3.exceptions.NewConnectionError,
+    OSError,
+)
+_FAILURES = (
+    requests.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+    ValueError,
+)
 
 
 class RequestsTransport:
@@ -74,31 +220,47 @@ class RequestsTransport:
     def __init__(self) -> None:
         self._session = requests.Session()
         self._session.trust_env = False
+        # Only the codings BodyReader undoes (requests would add br and zstd when installed).
+        self._session.headers["Accept-Encoding"] = ACCEPT_ENCODING
         adapter = _Adapter()
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._closed = False
-        self._thread: int | None = None  # the thread sending right now
+        self._flight: _Flight | None = None  # the request being sent right now
+        self._alarm = WATCHDOG.alarm(self.abort)
 
     def abort(self) -> None:
-        """Break the request in flight, if any (from another thread): its read ends at once."""
-        thread = self._thread
-        connection = _in_flight.get(thread) if thread is not None else None
-        sock = getattr(connection, "sock", None)
-        if isinstance(sock, socket.socket):
-            with contextlib.suppress(OSError):  # already closed
+        """Break the request in flight, if any (from another thread): its connect or read ends."""
+        flight = self._flight
+        if flight is None:
+            return
+        # Marked first: a socket shut down mid-headers can look like a complete (empty)
+        # response to http.client, and must not be taken for one.
+        flight.aborted = True
+        sock = flight.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # not connected yet, or already closed
                 sock.shutdown(socket.SHUT_RDWR)
 
     def send(self, request: HttpRequest) -> HttpResponse | TransportError:
         """Perform ``request``; return the response, or why there is none."""
-        thread = self._thread = threading.get_ident()
+        thread = threading.get_ident()
+        flight = self._flight = _flights[thread] = _Flight(request)
+        alarm = self._alarm
+        alarm.arm(request.timeout)
         try:
-            return self._send(request)
+            reply = self._send(request)
+            if flight.aborted and isinstance(reply, HttpResponse):
+                return self._failure(request, None)
+            return reply
         finally:
-            self._thread = None
-            _in_flight.pop(thread, None)
+            alarm.disarm()
+            self._flight = None
+            _flights.pop(thread, None)
 
     def _send(self, request: HttpRequest) -> HttpResponse | TransportError:
+        limit = request.max_bytes if request.max_bytes is not None else DEFAULT_MAX_RESPONSE_BYTES
+        response: requests.Response | None = None
         try:
             response = self._session.request(
                 request.method,
@@ -106,32 +268,49 @@ class RequestsTransport:
                 headers=dict(request.headers),
                 timeout=request.timeout,
                 allow_redirects=False,
+                stream=True,
             )
-            body = response.content
-        except requests.Timeout as exc:
-            return TransportError("timeout", _message(exc))
-        except requests.ConnectionError as exc:
-            return TransportError("connection", _message(exc))
-        except (
-            requests.RequestException,
-            urllib3.exceptions.HTTPError,
-            http.client.HTTPException,
-            OSError,
-            ValueError,
-        ) as exc:
-            return TransportError("protocol", _message(exc))
+            body = _read_body(response, limit)
+        except _Deferred:
+            return TransportError("deferred", "held back: the rate limit paused meanwhile")
+        except BodyTooLarge as exc:
+            return TransportError("too_large", str(exc))
+        except BodyError as exc:
+            return TransportError("protocol", str(exc))
+        except _FAILURES as exc:
+            return self._failure(request, exc)
+        finally:
+            if response is not None:
+                response.close()  # a body not read to its end closes the connection
         return HttpResponse(
             status=response.status_code,
-            headers=lower_headers(list(response.headers.items())),
+            headers=lower_headers(response.headers.items()),
             body=body,
             url=response.url,
         )
+
+    def _failure(self, request: HttpRequest, exc: BaseException | None) -> TransportError:
+        if self._alarm.fired:
+            return TransportError(
+                "timeout",
+                f"no complete response from {where(request.url)} within {request.timeout:g} s",
+            )
+        if exc is None or (self._flight is not None and self._flight.aborted):
+            return TransportError("connection", "broken off: the run is stopping")
+        if isinstance(exc, _TIMEOUTS):
+            return TransportError(
+                "timeout", f"no answer from {where(request.url)} within {request.timeout:g} s"
+            )
+        if isinstance(exc, _BROKEN):
+            return TransportError("connection", describe_failure(exc, request.url))
+        return TransportError("protocol", describe_failure(exc, request.url))
 
     def close(self) -> None:
         """Close the session's connections (safe to call twice)."""
         if not self._closed:
             self._closed = True
             self._session.close()
+            self._alarm.close()
 
     def __enter__(self) -> RequestsTransport:
         return self
@@ -143,8 +322,3 @@ class RequestsTransport:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _message(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"

@@ -27,9 +27,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from speedlab._exceptions import SpeedlabError
 from speedlab.jobs.effects import UnitStatus
 
-__all__ = ["RunInterrupted", "RunResult", "UnitRecord", "statistics_dict", "sum_statistics"]
+__all__ = [
+    "RunInterrupted",
+    "RunOutOfMemory",
+    "RunResult",
+    "UnitRecord",
+    "statistics_dict",
+    "sum_statistics",
+]
 
 
 @dataclass(frozen=True)
@@ -204,6 +212,26 @@ class RunInterrupted(KeyboardInterrupt):
 
     def __init__(self, result: RunResult) -> None:
         super().__init__(f"{result.model} run of {result.job} interrupted")
+        self.result = result
+
+
+class RunOutOfMemory(SpeedlabError):
+    """Memory ran out (in this process or a worker): the run was stopped; ``result`` holds it.
+
+    Every model stops the whole run rather than failing one unit: an allocation that failed
+    once will fail again, anywhere. Files written before are whole (writes are atomic). The
+    command line prints the message and exits with code 1.
+    """
+
+    exit_code = 1
+
+    def __init__(self, result: RunResult, where: str = "") -> None:
+        place = f" in {where}" if where else ""
+        super().__init__(
+            f"out of memory{place}: the {result.model} run of {result.job} stopped with "
+            f"{result.done} done and {len(result.not_run)} not run; files already saved "
+            "are complete"
+        )
         self.result = result
 
 

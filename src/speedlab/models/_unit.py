@@ -8,7 +8,8 @@ error as its reason), or it was interrupted (a stop request or Ctrl-C closed it 
 The drivers (:mod:`speedlab.models._drivers`) are the other half: they perform the effects.
 
 Interruption only ever happens *at an effect*, never inside job code, so a job's own work
-between two effects always runs to the end.
+between two effects always runs to the end. A ``MemoryError`` is not the unit's failure: it
+escapes, and the model stops the whole run (:class:`~speedlab.models.RunOutOfMemory`).
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ class UnitRun:
         """Start the generator; return its first effect, or None if it ended at once."""
         try:
             self._gen = self._job.unit(self.key, self._shared)
+        except MemoryError:
+            raise  # the run's problem, not this unit's: the model stops the run
         except Exception as exc:
             self._fail(f"the job could not start this unit: {describe_error(exc)}")
             return None
@@ -164,6 +167,8 @@ class UnitRun:
         except StopIteration as stop:
             self._end_with(stop.value)
             return None
+        except MemoryError:
+            raise  # the run's problem, not this unit's: the model stops the run
         except Exception as exc:
             self._fail(f"internal error in the job: {describe_error(exc)}")
             return None

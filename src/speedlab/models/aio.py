@@ -26,7 +26,7 @@ from speedlab.jobs.base import Job
 from speedlab.models._aiohttp_transport import AiohttpTransport
 from speedlab.models._async_family import AsyncRun, LoopTask
 from speedlab.models._events import EventHandler
-from speedlab.models._result import RunInterrupted, RunResult
+from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult
 from speedlab.models._stop import StopSignal
 
 __all__ = ["NAME", "AsyncioLoop", "arun", "run"]
@@ -131,11 +131,17 @@ def run(
     Raises:
         UsageError: ``concurrency`` is not a positive integer.
         RunInterrupted: Ctrl-C; the tasks were cancelled and the session closed first.
+        RunOutOfMemory: memory ran out; the tasks were cancelled and the session closed first.
         RuntimeError: Called from a running event loop (use ``arun`` there).
     """
     state = _new_run(job, concurrency, on_event, stop)
+    out_of_memory = False
     try:
         asyncio.run(_main(state))
     except KeyboardInterrupt as exc:
         raise RunInterrupted(state.recorder.result(interrupted=True)) from exc
+    except MemoryError:
+        out_of_memory = True  # the loop itself ran out; leave the traceback behind first
+    if out_of_memory:
+        raise RunOutOfMemory(state.recorder.result(interrupted=True), "this process")
     return state.outcome()

@@ -9,9 +9,16 @@ so CPU-bound units use every core.
 
 * Workers post their events through one pipe; a thread of the parent blocks on it and moves
   them to the run's queue (it ends when the last copy of the pipe's write end is closed).
-* Workers ignore SIGINT: Ctrl-C reaches the whole process group, but only the parent decides.
-  It sets the shared stop ``Event`` (sleeping units wake and end), cancels what has not
-  started, and joins the workers; a second Ctrl-C terminates them.
+* Workers ignore SIGINT and SIGTERM: Ctrl-C reaches the whole process group, and a service
+  manager may signal it too, but only the parent decides. It sets the shared stop ``Event``:
+  sleeping units wake and end, and in each worker a watcher thread wakes on it and breaks the
+  requests in flight (a worker blocked on a dripping server ends at once). Units not yet
+  started end without running, and the parent joins the workers; a second Ctrl-C kills them.
+* Workers die with their parent, even when it is killed with SIGKILL and cannot clean up: on
+  Linux each worker asks the kernel for SIGKILL when its parent dies (``prctl`` with
+  ``PR_SET_PDEATHSIG``), then checks that the parent did not die before it asked. Elsewhere
+  (macOS, Windows) there is no such request; an orphaned worker ends when it next reads from
+  the pool's pipes (after its current unit).
 * The start method is ``multiprocessing``'s default (``fork`` on Linux).
 
 Times are measured in each worker with ``time.monotonic`` against the parent's start time:
@@ -25,10 +32,14 @@ the monotonic clock is system-wide on Linux, macOS and Windows, so they line up.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.synchronize
+import multiprocessing.util
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -42,7 +53,14 @@ from speedlab.models._requests_transport import RequestsTransport
 from speedlab.models._result import RunResult
 from speedlab.models._sharing import ProcessMemory
 from speedlab.models._stop import StopSignal
-from speedlab.models._worker import StopFlag, SyncTransport, WorkerPlan, install_plan, pid_label
+from speedlab.models._worker import (
+    StopFlag,
+    SyncTransport,
+    WorkerPlan,
+    abort_contexts,
+    install_plan,
+    pid_label,
+)
 
 __all__ = ["NAME", "ProcessesModel", "run", "worker_processes"]
 
@@ -77,10 +95,71 @@ def _forward(
         deliver(event)
 
 
-def _init_worker(plan: WorkerPlan) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent decides), then install the run's plan."""
+# prctl(2) option: the signal this process gets when its parent dies (<linux/prctl.h>).
+_PR_SET_PDEATHSIG = 1
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def die_with_parent(parent: int) -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; exit now if it already has.
+
+    The request covers the parent's death from then on, so the parent is checked once more
+    right after it (it may have died between our start and the request): a forked worker
+    whose parent died has been adopted by another process, and the parent's pid is gone.
+
+    Args:
+        parent: The pid of the process that made the pool.
+
+    Returns:
+        True if the kernel took the request (Linux), False elsewhere.
+    """
+    asked = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            asked = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            asked = False
+    if os.getppid() != parent and not _alive(parent):
+        os._exit(1)
+    return asked
+
+
+def _watch_stop(plan: WorkerPlan) -> None:
+    """In a worker: when the run's stop flag is set, break this process's requests in flight."""
+    plan.stop.wait()
+    abort_contexts(plan.run_id)
+
+
+def _stop_watching(plan: WorkerPlan, watcher: threading.Thread) -> None:
+    # A worker exits only once the run is over (the parent shuts the pool down after setting
+    # the flag), so setting it here changes nothing for the run and never leaves the watcher
+    # waiting: the join always returns.
+    plan.stop.set()
+    watcher.join()
+
+
+def _init_worker(plan: WorkerPlan, parent: int) -> None:
+    """Pool initializer: die with the parent, leave signals to it, watch the stop flag."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent(parent)
     install_plan(plan)
+    watcher = threading.Thread(
+        target=_watch_stop, args=(plan,), name="speedlab-stop-watcher", daemon=True
+    )
+    watcher.start()
+    # Before the transports close (priority 10): the watcher may still be aborting them.
+    multiprocessing.util.Finalize(None, _stop_watching, args=(plan, watcher), exitpriority=20)
 
 
 def worker_processes(executor: ProcessPoolExecutor) -> list[Any]:
@@ -97,6 +176,11 @@ class ProcessesModel(ExecutorModel):
 
     name = NAME
     default_concurrency = DEFAULT_PROCESS_WORKERS
+    worker_kind = "a worker process"
+    # CPython 3.11's pool sets an error on every future it still lists when a worker dies,
+    # cancelled or not, and a cancelled one raises InvalidStateError in its manager thread.
+    # Unstarted units see the stop flag and end at once anyway.
+    cancel_queued = False
 
     def __init__(self) -> None:
         self._ctx = multiprocessing.get_context()
@@ -145,19 +229,19 @@ class ProcessesModel(ExecutorModel):
             max_workers=workers,
             mp_context=self._ctx,
             initializer=_init_worker,
-            initargs=(plan,),
+            initargs=(plan, os.getpid()),
         )
         return executor, plan.run_id
 
     def abort(self, plan: WorkerPlan) -> None:
-        """Requests in flight run in the workers; the stop flag ends them at their next step."""
+        """Requests in flight run in the workers: each one's watcher breaks them on the flag."""
         del plan
 
     def terminate(self, executor: Executor) -> None:
-        """Kill the worker processes (a second Ctrl-C)."""
+        """Kill the worker processes (a second Ctrl-C); they ignore SIGTERM, so SIGKILL."""
         if isinstance(executor, ProcessPoolExecutor):
             for process in worker_processes(executor):
-                process.terminate()
+                process.kill()
 
     def finish(self, plan: WorkerPlan) -> None:
         """Nothing of the run stays in this process: the workers closed their own sessions."""

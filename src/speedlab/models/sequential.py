@@ -20,7 +20,7 @@ from speedlab.models._events import EventHandler
 from speedlab.models._executor_family import new_shared_state
 from speedlab.models._recorder import Recorder, check_concurrency
 from speedlab.models._requests_transport import RequestsTransport
-from speedlab.models._result import RunInterrupted, RunResult
+from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult
 from speedlab.models._sharing import LocalMemory
 from speedlab.models._stop import StopSignal
 from speedlab.models._unit import UnitRun
@@ -53,6 +53,7 @@ def run(
     Raises:
         UsageError: ``concurrency`` is not 1.
         RunInterrupted: Ctrl-C (a KeyboardInterrupt); it carries the partial result.
+        RunOutOfMemory: memory ran out; it carries the partial result.
     """
     if check_concurrency(NAME, concurrency, 1) != 1:
         raise UsageError(
@@ -63,6 +64,7 @@ def run(
     recorder = Recorder(NAME, job, 1, on_event)
     shared = new_shared_state(job, LocalMemory()) if recorder.keys else None
     unsubscribe = None
+    out_of_memory = False
     try:
         with RequestsTransport() as transport:
             if stop is not None:
@@ -82,7 +84,12 @@ def run(
                 drive_sync(unit, effects, emit=recorder.emit, finish=recorder.finish)
     except KeyboardInterrupt as exc:
         raise RunInterrupted(recorder.result(interrupted=True)) from exc
+    except MemoryError:
+        # Only note it: the traceback's frames (and what they hold) go with the except block.
+        out_of_memory = True
     finally:
         if unsubscribe is not None:
             unsubscribe()
+    if out_of_memory:
+        raise RunOutOfMemory(recorder.result(interrupted=True), "this process")
     return recorder.result(interrupted=halt.is_set())

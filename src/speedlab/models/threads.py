@@ -39,6 +39,7 @@ class ThreadsModel(ExecutorModel):
 
     name = NAME
     default_concurrency = DEFAULT_THREAD_WORKERS
+    worker_kind = "a worker thread"
 
     def memory(self) -> SharedMemory:
         """Threads share this process's memory: a ``threading.Lock`` and a list."""

@@ -124,7 +124,7 @@ def test_a_failed_unit_saves_nothing_and_gives_the_reason(tmp_path: Path) -> Non
     job = make_job(tmp_path, keywords=["torch"], config={"token": Secret(TOKEN), "retries": 1})
     outcome = run_unit(job, "torch", [TransportError("connection", "refused")] * 2)
     assert outcome.status == "failed"
-    assert outcome.detail == "connection: refused (gave up after 1 retries)"
+    assert outcome.detail == "refused (gave up after 1 retry)"
     assert outcome.attempts == 2
     assert outcome.stats == SearchStatistics(requests=2, retries=1, limited=0)
     assert list(tmp_path.iterdir()) == []

@@ -153,7 +153,10 @@ def test_retries_run_out_with_a_reason() -> None:
     assert result.reason == "HTTP 502: Server Error (gave up after 2 retries)"
     assert (result.attempts, result.retries, len(trace.sleeps)) == (3, 2, 2)
     result, _ = run([TransportError("timeout", "read timed out")], retries=0)
-    assert result.reason == "timeout: read timed out (gave up after 0 retries)"
+    assert result.reason == "read timed out"  # no retries allowed: nothing to give up
+    refused = TransportError("connection", "connection refused by 127.0.0.1:9")
+    result, _ = run([refused] * 2, retries=1)
+    assert result.reason == "connection refused by 127.0.0.1:9 (gave up after 1 retry)"
 
 
 def test_a_failure_on_a_later_page_says_which_page() -> None:

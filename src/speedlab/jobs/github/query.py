@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 from urllib.parse import urlencode, urlsplit
 
+from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab._exceptions import UsageError
 from speedlab._version import __version__
 from speedlab.jobs.effects import HttpRequest
@@ -41,6 +42,7 @@ __all__ = [
     "Secret",
     "build_search_request",
     "origin_of",
+    "request_for",
     "request_headers",
     "same_origin",
     "search_query",
@@ -82,6 +84,8 @@ DEFAULT_TIMEOUT = 10.0
 # 10**8 s, threading's and the OS's timeouts overflow).
 MAX_TIMEOUT = 3600.0
 MAX_WAIT = 7 * 86_400.0
+# Upper bound of --max-response-bytes (1 TiB): past it, the cap is a typo.
+MAX_RESPONSE_LIMIT = 2**40
 # Retries for one request after timeouts, dropped connections, 5xx and malformed bodies.
 DEFAULT_RETRIES = 5
 # The most one keyword may spend waiting (rate limits, backoff) before it gives up.
@@ -162,6 +166,7 @@ class SearchConfig:
     out_dir: Path = DEFAULT_OUT_DIR
     user_agent: str = DEFAULT_USER_AGENT
     seed: int = 0
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def __post_init__(self) -> None:
         if isinstance(self.token, str):  # be forgiving at run time; the type says Secret
@@ -179,6 +184,7 @@ class SearchConfig:
         _check_int("--per-page", self.per_page, 1, MAX_PER_PAGE)
         _check_int("--pages", self.pages, 1, None)
         _check_int("--retries", self.retries, 0, None)
+        _check_int("--max-response-bytes", self.max_response_bytes, 1, MAX_RESPONSE_LIMIT)
         _check_number("--timeout", self.timeout, positive=True, high=MAX_TIMEOUT)
         _check_number("--max-wait", self.max_wait, positive=False, high=MAX_WAIT)
         _check_number("--backoff-base", self.backoff_base, positive=False)
@@ -367,4 +373,16 @@ def build_search_request(
         url = f"{config.api.rstrip('/')}/search/repositories?{query}"
     else:
         url = page_url
-    return HttpRequest("GET", url, request_headers(config, url), timeout=config.timeout)
+    return request_for(url, config)
+
+
+def request_for(url: str, config: SearchConfig) -> HttpRequest:
+    """Return the GET of ``url`` with the run's headers (the token only for the API's origin),
+    timeout and size cap."""
+    return HttpRequest(
+        "GET",
+        url,
+        request_headers(config, url),
+        timeout=config.timeout,
+        max_bytes=config.max_response_bytes,
+    )

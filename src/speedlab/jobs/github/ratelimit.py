@@ -295,6 +295,22 @@ class RateGate:
                 cells[_FLOOR] = min(cells[_FLOOR], info.remaining)
             # else: a late answer from a window already over; nothing to learn.
 
+    def pause_left(self, now: float) -> float:
+        """Return the seconds until the pause ends (0.0 when not paused): a request's last check.
+
+        A request granted by ``reserve`` may take a while to reach the wire (a server slow to
+        accept keeps a connection waiting a second or more); the transport asks this once the
+        connection is open, and a request that would land inside a pause is not sent.
+        """
+        with self._lock:
+            return max(0.0, self._cells[_PAUSE] - now)
+
+    def cancel(self) -> None:
+        """End a reservation whose request was never sent: its slot comes back, nothing lost."""
+        with self._lock:
+            if self._cells[_IN_FLIGHT] >= 1:
+                self._cells[_IN_FLIGHT] -= 1
+
     def release(self) -> None:
         """End a reservation whose request got no response (timeout, dropped connection)."""
         with self._lock:

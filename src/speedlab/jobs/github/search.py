@@ -4,11 +4,16 @@ The generator yields ``Send(request)`` and ``Sleep(seconds, reason)`` and receiv
 the model that drives it only moves bytes and waits. Everything that makes the search correct
 under every model lives here, once:
 
-- pacing: every request first takes a slot from the run's shared ``RateGate``;
+- pacing: every request first takes a slot from the run's shared ``RateGate``, and asks the gate
+  once more when its connection is open (``HttpRequest.admit``): a request held up on its way
+  (a server slow to accept) must not land inside a pause that began meanwhile;
 - rate limits: a limited response pauses the gate for *everyone*, for ``Retry-After``, else until
   the reset plus a margin, else 60 s, doubling (with jitter) on repeats, within ``max_wait``;
 - faults: timeouts, dropped connections, 5xx and malformed bodies are retried ``retries`` times
-  with exponential backoff and full jitter (``uniform(0, min(cap, base * 2**k))``);
+  with exponential backoff and full jitter (``uniform(0, min(cap, base * 2**k))``); a response
+  over ``max_response_bytes`` is not: it would cost as much again;
+- server text: every reason that quotes the server is redacted (the token, or any long stretch
+  of it) and made printable (:class:`~speedlab._text.Redactor`);
 - redirects: followed up to 5 times, and the token is only ever sent to the API's own origin;
 - pages: ``Link rel="next"`` up to ``pages`` pages; 422 past the 1000-result cap ends the search.
 
@@ -27,6 +32,8 @@ Example (a model's loop, in miniature)::
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import random
 import time
 from collections.abc import Callable, Generator
@@ -34,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 from urllib.parse import urlsplit
 
+from speedlab._text import NO_SECRETS, Redactor, plural
 from speedlab.jobs.effects import (
     Effect,
     EffectReply,
@@ -46,7 +54,7 @@ from speedlab.jobs.effects import (
 from speedlab.jobs.github.query import (
     SearchConfig,
     build_search_request,
-    request_headers,
+    request_for,
     same_origin,
     search_query,
 )
@@ -101,7 +109,7 @@ class _Progress:
 
     keyword: str
     query: str
-    secret: str | None
+    redactor: Redactor
     ids: list[int] = field(default_factory=list)
     total_count: int | None = None
     incomplete: bool = False
@@ -122,7 +130,7 @@ class _Progress:
             incomplete_results=self.incomplete,
             pages=self.pages,
             status=status,
-            reason=self.redact(reason),
+            reason=self.redactor.clean(reason),
             attempts=self.attempts,
             retries=self.retries,
             waited=self.waited,
@@ -133,12 +141,6 @@ class _Progress:
         if self.pages:
             reason = f"page {self.pages + 1}: {reason}"
         return self.result("failed", reason)
-
-    def redact(self, text: str) -> str:
-        # Server text is quoted in reasons; make sure a token can never ride along.
-        if self.secret:
-            text = text.replace(self.secret, "********")
-        return text
 
 
 #: How one page's fetch ended: its next URL (None: no more pages), or why the search failed.
@@ -197,9 +199,8 @@ def search_keyword(
         UsageError: the keyword is empty or only whitespace (on the first ``next``).
         TypeError: the model sent back something that is not a reply to the effect.
     """
-    progress = _Progress(
-        keyword, search_query(keyword), config.token.reveal() if config.token else None
-    )
+    redactor = Redactor(config.token.reveal()) if config.token is not None else NO_SECRETS
+    progress = _Progress(keyword, search_query(keyword), redactor)
     next_url: str | None = None
     while progress.pages < config.pages:
         request = build_search_request(keyword, config, next_url)
@@ -223,20 +224,30 @@ def _fetch_page(
     """Get one page: wait for a slot, send, follow redirects, wait out limits, retry faults."""
     failures = 0
     redirects = 0
+    admit = functools.partial(_pause_left, gate, clock)
     while True:
         refusal = yield from _take_slot(progress, config, gate, clock)
         if refusal is not None:
             return ("failed", refusal)
         progress.attempts += 1
         try:
-            reply = yield Send(request)
+            reply = yield Send(dataclasses.replace(request, admit=admit))
         except BaseException:
             gate.release()  # closed or cancelled while in flight
             raise
         fault: _Fault
         if isinstance(reply, TransportError):
+            if reply.kind == "deferred":  # never sent: the gate paused on its way out
+                gate.cancel()
+                progress.attempts -= 1
+                continue
             gate.release()
-            fault = (reply.kind, f"{reply.kind}: {reply.message}", None)
+            if reply.kind == "too_large":  # retrying would cost as much again
+                return (
+                    "failed",
+                    f"response too large: {reply.message} (see --max-response-bytes)",
+                )
+            fault = (reply.kind, reply.message, None)
         elif isinstance(reply, HttpResponse):
             now = clock()
             if same_origin(reply.url or request.url, config.api):
@@ -265,9 +276,7 @@ def _fetch_page(
                     )
                 if urlsplit(target).scheme not in ("http", "https"):
                     return ("failed", f"refused to follow a redirect to {target!r}")
-                request = HttpRequest(
-                    "GET", target, request_headers(config, target), timeout=config.timeout
-                )
+                request = request_for(target, config)
                 continue
             if verdict.kind == "fatal":
                 return ("failed", verdict.message)
@@ -284,6 +293,11 @@ def _fetch_page(
         refusal = yield from _back_off(failures, fault, progress, config, rng)
         if refusal is not None:
             return ("failed", refusal)
+
+
+def _pause_left(gate: RateGate, clock: Callable[[], float]) -> float:
+    """A request's last check, once its connection is open: wait for a pause that began since."""
+    return gate.pause_left(clock())
 
 
 def _take_slot(
@@ -340,7 +354,9 @@ def _back_off(
     """Sleep before retrying a fault, with full-jitter backoff; None, or why not to retry."""
     label, detail, server_wait = fault
     if failures > config.retries:
-        return f"{detail} (gave up after {config.retries} retries)"
+        if not config.retries:
+            return detail
+        return f"{detail} (gave up after {plural(config.retries, 'retry', 'retries')})"
     delay = retry_backoff(failures - 1, config, rng)
     if server_wait is not None:
         delay = max(delay, server_wait)
@@ -352,7 +368,9 @@ def _back_off(
     if delay > 0:  # full jitter can draw 0: then retry at once, without a Sleep
         yield Sleep(
             delay,
-            progress.redact(f"{label}, retry {failures}/{config.retries} in {_seconds(delay)} s"),
+            progress.redactor.clean(
+                f"{label}, retry {failures}/{config.retries} in {_seconds(delay)} s"
+            ),
         )
         progress.waited += delay
     return None
