@@ -45,15 +45,16 @@ def test_unit_lines() -> None:
 
 
 def test_the_final_line_is_the_lecture_s_plus_what_did_not_happen() -> None:
-    assert final_line(_result(DONE), noun="searches") == "1 searches done in 3.14s"
+    assert final_line(_result(DONE), noun="search") == "1 search done in 3.14s"
+    assert final_line(_result(DONE, DONE), noun="search") == "2 searches done in 3.14s"
     assert final_line(_result(DONE, FAILED, SKIPPED, STOPPED, not_run=("x", "y"))) == (
-        "1 units done in 3.14s (1 already saved, skipped, 1 failed, 1 interrupted, 2 not run)"
+        "1 unit done in 3.14s (1 already saved, skipped, 1 failed, 1 interrupted, 2 not run)"
     )
 
 
 def test_the_failure_summary_names_each_failed_unit_and_why() -> None:
     assert failure_summary(_result(DONE, SKIPPED)) is None
-    assert failure_summary(_result(DONE, FAILED, STOPPED), noun="searches") == (
+    assert failure_summary(_result(DONE, FAILED, STOPPED), noun="search") == (
         "1 of 3 searches failed: torch: HTTP 404: Not Found"
     )
 
@@ -92,7 +93,7 @@ def test_quiet_shows_nothing() -> None:
 def test_the_bar_counts_every_unit_prints_failures_and_stops_its_thread() -> None:
     before = threading.active_count()
     out = _Terminal()
-    progress = RunProgress("bar", stream=out, noun="searches")
+    progress = RunProgress("bar", stream=out, noun="search")
     _feed(progress)
     assert threading.active_count() == before + 1  # rich's refresh thread
     progress.close()

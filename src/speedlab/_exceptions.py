@@ -2,10 +2,14 @@
 
     SpeedlabError
      ├── UsageError          bad input from the user (the CLI exits with code 2)
+     │    └── UnusableOutput     the output directory cannot be created or written
      ├── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
      ├── CannotShare         a job needs shared state that the chosen model cannot provide
+     ├── OutputError         a result file could not be saved where it belongs
+     │    └── UnsafeOutputPath   a result file name that is not a plain name
      └── GitHubError         the GitHub search job could not do what was asked
-          └── UnsafeOutputPath   a result file would land outside the output directory
+
+(``speedlab.models`` adds ``RunOutOfMemory``, a ``SpeedlabError`` that carries a run's result.)
 
 Later modules add their own subclasses here, so the tree above stays the one place to look.
 A failed search is *not* an exception: it ends as a failed unit with a reason, so one bad
@@ -17,9 +21,11 @@ from __future__ import annotations
 __all__ = [
     "CannotShare",
     "GitHubError",
+    "OutputError",
     "SpeedlabError",
     "TimeoutExpired",
     "UnsafeOutputPath",
+    "UnusableOutput",
     "UsageError",
 ]
 
@@ -55,5 +61,16 @@ class GitHubError(SpeedlabError):
     """The GitHub search job failed in a way that is not one keyword's outcome."""
 
 
-class UnsafeOutputPath(GitHubError):
-    """Refused to write a result file that would not sit directly inside the output directory."""
+class UnusableOutput(UsageError):
+    """The output directory cannot be used: not a directory, not creatable, not writable.
+
+    Found before the first unit runs, so a run never does work it cannot save.
+    """
+
+
+class OutputError(SpeedlabError):
+    """A result file could not be saved where it belongs (e.g. a directory has its name)."""
+
+
+class UnsafeOutputPath(OutputError):
+    """Refused a result file name that is not a plain name inside the output directory."""

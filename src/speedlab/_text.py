@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["MASK", "MIN_FRAGMENT", "NO_SECRETS", "Redactor", "plural", "printable"]
+__all__ = ["MASK", "MIN_FRAGMENT", "NO_SECRETS", "Redactor", "plural", "plural_of", "printable"]
 
 #: What a redacted stretch becomes.
 MASK = "********"
@@ -154,19 +154,26 @@ class Redactor:
 NO_SECRETS = Redactor()
 
 
+def plural_of(word: str) -> str:
+    """Return the English plural of a regular noun: ``search`` -> ``searches``, ``id`` -> ``ids``.
+
+    >>> plural_of("search"), plural_of("unit")
+    ('searches', 'units')
+    """
+    return f"{word}es" if word.endswith(("s", "x", "z", "ch", "sh")) else f"{word}s"
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """Return ``"1 search"``, ``"2 searches"``, ``"0 ids"``: the count and the right form.
 
     Args:
         count: How many.
         word: The singular.
-        many: The plural, when adding ``s`` (or ``es`` after s, x, z, ch, sh) is wrong.
+        many: The plural, when :func:`plural_of` gets it wrong.
 
     >>> plural(1, "search"), plural(2, "search"), plural(0, "retry", "retries")
     ('1 search', '2 searches', '0 retries')
     """
     if count == 1:
         return f"{count} {word}"
-    if many is None:
-        many = f"{word}es" if word.endswith(("s", "x", "z", "ch", "sh")) else f"{word}s"
-    return f"{count} {many}"
+    return f"{count} {many or plural_of(word)}"

@@ -3,7 +3,8 @@
 The lecture asks "how do we make it faster?" after its sequential downloader; this module answers
 with a measurement. It starts :class:`~speedlab.fakehub.FakeHub` on 127.0.0.1 with a latency like
 GitHub's, runs the same :class:`~speedlab.jobs.github.GitHubJob` under each model into a folder of
-its own, checks that every model wrote the same bytes, and returns one row per model.
+its own, checks that every model wrote the same bytes, and returns one row per model. Files a
+model did not write (its keyword failed) are not "different": the row's failures say why.
 
     >>> from pathlib import Path
     >>> report = run_demo(out_dir=Path("/tmp/speedlab-demo"), latency=0.0, jitter=0.0)
@@ -60,8 +61,13 @@ class DemoReport:
 
 
 def _same_files(first: Path, other: Path, names: Sequence[str]) -> list[str]:
-    """Name every file of this run that is missing from one folder or differs in bytes."""
-    _, mismatch, errors = filecmp.cmpfiles(first, other, names, shallow=False)
+    """Name every file of this run that both folders have and whose bytes differ.
+
+    A file missing from one folder is that model's failure, reported with its reason, not a
+    difference.
+    """
+    both = [n for n in names if (first / n).is_file() and (other / n).is_file()]
+    _, mismatch, errors = filecmp.cmpfiles(first, other, both, shallow=False)
     return [f"{other.name}/{name}" for name in (*mismatch, *errors)]
 
 
@@ -91,7 +97,12 @@ def run_demo(
         stop: Set it to stop the current run early (Ctrl-C does the same).
 
     Returns:
-        The DemoReport; ``identical`` is True when every model wrote the same bytes.
+        The DemoReport; ``identical`` is True when every file two models both wrote has the
+        same bytes (check the rows' ``failures`` for files not written).
+
+    Raises:
+        UnusableOutput: ``out_dir`` (or a model's folder in it) cannot be used.
+        RunInterrupted: Ctrl-C or SIGTERM stopped a model's run.
     """
     rows: list[DemoRow] = []
     config = FakeHubConfig(latency=latency, jitter=jitter, seed=seed)

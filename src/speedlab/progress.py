@@ -6,9 +6,13 @@ failures and long waits above it; in a pipe or a log it prints one plain line pe
 ("done search: 30 ids, 1 page (0.42 s)", "FAILED x: <reason>") and per long wait ("rate
 limited, resuming in 41 s"), each wait announced once even when every worker waits.
 
-    with RunProgress(choose_mode(sys.stdout), noun="searches") as progress:
+Reasons quote servers, so every line goes through a :class:`~speedlab._text.Redactor` before
+it is shown: control characters escaped (a server cannot drive the terminal) and the token, or
+any long stretch of it, hidden.
+
+    with RunProgress(choose_mode(sys.stdout), noun="search", redactor=redactor) as progress:
         result = run_model("threads", job, on_event=progress)
-    print(final_line(result, noun="searches"))
+    print(final_line(result, noun="search"))
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from speedlab._text import NO_SECRETS, Redactor, plural, plural_of
 from speedlab.models import RunEvent, RunResult, RunStarted, UnitFinished, UnitRecord, UnitWaiting
 
 __all__ = [
@@ -69,12 +74,12 @@ def unit_line(record: UnitRecord) -> str:
     return f"FAILED {record.key}: {record.detail}"
 
 
-def final_line(result: RunResult, *, noun: str = "units") -> str:
+def final_line(result: RunResult, *, noun: str = "unit") -> str:
     """Return the lecture's closing line, "8 searches done in 13.97s", plus what was skipped.
 
-    ``N`` counts the units that ended ``done`` in this run.
+    ``N`` counts the units that ended ``done`` in this run; ``noun`` is the singular.
     """
-    line = f"{result.done} {noun} done in {result.wall_seconds:.2f}s"
+    line = f"{plural(result.done, noun)} done in {result.wall_seconds:.2f}s"
     extras = []
     if result.skipped:
         extras.append(f"{result.skipped} already saved, skipped")
@@ -87,14 +92,14 @@ def final_line(result: RunResult, *, noun: str = "units") -> str:
     return f"{line} ({', '.join(extras)})" if extras else line
 
 
-def failure_summary(result: RunResult, *, noun: str = "units") -> str | None:
+def failure_summary(result: RunResult, *, noun: str = "unit") -> str | None:
     """Return one line naming every failed unit and why, or None if none failed."""
     failed = result.failed_records
     if not failed:
         return None
     total = result.done + result.failures + result.cut_short
     reasons = "; ".join(f"{r.key}: {r.detail}" for r in failed)
-    return f"{len(failed)} of {total} {noun} failed: {reasons}"
+    return f"{len(failed)} of {plural(total, noun)} failed: {reasons}"
 
 
 class RunProgress:
@@ -103,13 +108,22 @@ class RunProgress:
     Args:
         mode: ``"bar"``, ``"lines"`` or ``"quiet"``.
         stream: Where to write (default: standard output).
-        noun: What a unit is called ("searches").
+        noun: What a unit is called, in the singular ("search").
+        redactor: Cleans every line shown (default: escapes control characters only).
     """
 
-    def __init__(self, mode: ProgressMode, *, stream: TextIO | None = None, noun: str = "units"):
+    def __init__(
+        self,
+        mode: ProgressMode,
+        *,
+        stream: TextIO | None = None,
+        noun: str = "unit",
+        redactor: Redactor = NO_SECRETS,
+    ):
         self.mode = mode
         self._stream = stream
         self._noun = noun
+        self._clean = redactor.clean
         self._announced_until = float("-inf")
         self._progress: Progress | None = None
         self._task: TaskID | None = None
@@ -140,13 +154,14 @@ class RunProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[status]}"),
+            # Not markup: a status quotes servers, and "[link=...]" must stay text.
+            TextColumn("{task.fields[status]}", markup=False),
             console=console,
             transient=False,
         )
         self._progress.start()
         self._task = self._progress.add_task(
-            f"{event.model}: {self._noun}",
+            f"{event.model}: {plural_of(self._noun)}",
             total=event.total + event.skipped,
             status="",
         )
@@ -154,8 +169,10 @@ class RunProgress:
     def _finished(self, record: UnitRecord) -> None:
         if self._progress is not None and self._task is not None:
             if record.status == "failed":
-                self._progress.console.print(unit_line(record), markup=False, highlight=False)
-            self._progress.update(self._task, advance=1, status=f"{record.status} {record.key}")
+                line = self._clean(unit_line(record))
+                self._progress.console.print(line, markup=False, highlight=False)
+            status = self._clean(f"{record.status} {record.key}")
+            self._progress.update(self._task, advance=1, status=status)
             return
         self._print(unit_line(record))
 
@@ -168,13 +185,13 @@ class RunProgress:
             return
         self._announced_until = until
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, status=event.reason)
+            self._progress.update(self._task, status=self._clean(event.reason))
             return
         self._print(event.reason)
 
     def _print(self, line: str) -> None:
         stream = self.stream
-        stream.write(line + "\n")
+        stream.write(self._clean(line) + "\n")
         stream.flush()
 
     def close(self) -> None:

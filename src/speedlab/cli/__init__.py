@@ -1,7 +1,10 @@
 """The ``speedlab`` command: parses arguments and calls library functions, nothing more.
 
 Each subcommand lives in its own module with a ``register(app)`` function; ``main(argv)``
-turns every failure into a one-line message and an exit code, never a traceback.
+turns every failure into a one-line message and an exit code, never a traceback. It is also
+the one place where signals are handled: SIGTERM becomes a ``KeyboardInterrupt`` (see
+:mod:`speedlab.cli._signals`), so Ctrl-C and ``kill`` stop a command the same way (exit codes
+130 and 143), and running out of memory anywhere ends with one line and exit code 1.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import typer
 from speedlab import __version__
 from speedlab._exceptions import SpeedlabError
 from speedlab.cli import demo, fakehub, github, lesson, primes
+from speedlab.cli._signals import interrupt_exit_code, terminate_as_interrupt
 
 __all__ = ["app", "main", "run"]
 
@@ -53,15 +57,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=args, prog_name="speedlab", standalone_mode=False)
+        with terminate_as_interrupt():
+            result = app(args=args, prog_name="speedlab", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
-        print("speedlab: aborted", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
+    except typer.Abort as exc:  # click's name for a KeyboardInterrupt that left a command
+        print("speedlab: interrupted", file=sys.stderr)
+        return interrupt_exit_code(exc)
+    except KeyboardInterrupt as exc:
         print("\nspeedlab: interrupted", file=sys.stderr)
-        return 130
+        return interrupt_exit_code(exc)
+    except MemoryError:
+        print("speedlab: error: out of memory", file=sys.stderr)
+        return 1
     except SpeedlabError as exc:
         print(f"speedlab: error: {exc}", file=sys.stderr)
         return exc.exit_code

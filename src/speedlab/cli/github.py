@@ -2,8 +2,10 @@
 
 It only turns options into a :class:`~speedlab.jobs.github.GitHubJob`, runs it with
 :func:`~speedlab.models.run_model`, shows it with :class:`~speedlab.progress.RunProgress`, and
-turns the result into lines and an exit code (0 all done, 1 a keyword failed, 2 bad input,
-130 Ctrl-C). The token is read from the environment only and never printed.
+turns the result into lines and an exit code (0 all done, 1 a keyword failed or memory ran
+out, 2 bad input or an unusable --out, 130 Ctrl-C, 143 SIGTERM). The token is read from the
+environment only and never printed: everything shown (progress, summary, ``--json``) goes
+through one :class:`~speedlab._text.Redactor` holding it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from typing import Annotated
 
 import typer
 
+from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab._exceptions import UsageError
+from speedlab._text import NO_SECRETS, Redactor, plural
+from speedlab.cli._signals import interrupt_exit_code
 from speedlab.jobs.github.query import (
     DEFAULT_API_URL,
     DEFAULT_KEYWORDS,
@@ -43,7 +48,7 @@ DEFAULT_MODEL = "threads"
 DEFAULT_TOKEN_ENV = "GITHUB_TOKEN"
 
 _DEFAULTS = SearchConfig()
-_NOUN = "searches"
+_NOUN = "search"
 
 
 def model_help(what: str) -> str:
@@ -192,6 +197,17 @@ def github(
     seed: Annotated[
         int, typer.Option("--seed", help="Seed of the retry jitter, so a run can be replayed.")
     ] = _DEFAULTS.seed,
+    max_response_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-response-bytes",
+            metavar="BYTES",
+            help="The most one response may weigh, as received and once decompressed "
+            f"(default {DEFAULT_MAX_RESPONSE_BYTES // 2**20} MiB; a 100-item page is about "
+            "0.5 MB). A larger response fails its keyword at once, without a retry.",
+            show_default=False,
+        ),
+    ] = _DEFAULTS.max_response_bytes,
     output_format: Annotated[
         OutputFormatName,
         typer.Option(
@@ -225,6 +241,9 @@ def github(
     One file per keyword in --out, written atomically. A keyword saved by an
     earlier run is skipped (--force searches it again). The run ends with
     "N searches done in X.XXs"; the exit code is 1 if any keyword failed.
+    --out is checked before the first request. Each response is bounded by
+    --timeout (the whole response) and --max-response-bytes. Ctrl-C or SIGTERM
+    stop every worker and keep what was saved (exit 130 or 143).
 
     Real API (a token raises the limit from 10 to 30 searches a minute):
 
@@ -253,7 +272,9 @@ def github(
         format=output_format.value,
         out_dir=out,
         seed=seed,
+        max_response_bytes=max_response_bytes,
     )
+    redactor = Redactor(config.token.reveal()) if config.token is not None else NO_SECRETS
     job = GitHubJob(
         keywords=keywords or DEFAULT_KEYWORDS,
         config=config,
@@ -262,14 +283,14 @@ def github(
     )
     progress_stream = sys.stderr if as_json else sys.stdout
     mode = choose_mode(progress_stream, quiet=quiet)
-    interrupted = False
-    with RunProgress(mode, stream=progress_stream, noun=_NOUN) as progress:
+    interrupted: int | None = None  # the exit code of an interruption
+    with RunProgress(mode, stream=progress_stream, noun=_NOUN, redactor=redactor) as progress:
         try:
             result = run_model(model, job, concurrency=concurrency, on_event=progress)
         except RunInterrupted as stopped:
             result = stopped.result
-            interrupted = True
-        except KeyboardInterrupt:
+            interrupted = interrupt_exit_code(stopped)
+        except KeyboardInterrupt as exc:
             # A Ctrl-C that landed while the model was already cleaning up after another
             # one: the model joined what it could; files on disk are whole (atomic writes).
             print(
@@ -277,29 +298,33 @@ def github(
                 "(run again to resume)",
                 file=sys.stderr,
             )
-            raise typer.Exit(130) from None
-    _report(result, as_json=as_json)
-    if interrupted:
+            raise typer.Exit(interrupt_exit_code(exc)) from None
+    _report(result, as_json=as_json, redactor=redactor)
+    if interrupted is not None:
         print(
-            f"speedlab: interrupted; {result.done} {_NOUN} saved, the others were not "
+            f"speedlab: interrupted; {plural(result.done, _NOUN)} saved, the others were not "
             "(run again to resume)",
             file=sys.stderr,
         )
-        raise typer.Exit(130)
+        raise typer.Exit(interrupted)
     if result.failures:
         raise typer.Exit(1)
 
 
-def _report(result: RunResult, *, as_json: bool) -> None:
+def _report(result: RunResult, *, as_json: bool, redactor: Redactor) -> None:
+    import json
+
     from speedlab.progress import failure_summary, final_line
 
     if as_json:
-        print(result.to_json())
+        # Cleaned value by value (the keys of a record too): json.dumps alone would let C1
+        # control characters through, and a token split by an escape would slip past.
+        print(json.dumps(redactor.clean_data(result.to_dict()), indent=2, ensure_ascii=False))
         return
     print(final_line(result, noun=_NOUN))
     summary = failure_summary(result, noun=_NOUN)
     if summary is not None:
-        print(f"speedlab: {summary}", file=sys.stderr)
+        print(f"speedlab: {redactor.clean(summary)}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:

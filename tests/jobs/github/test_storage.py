@@ -148,15 +148,16 @@ def test_save_atomic_refuses_names_that_are_not_plain(tmp_path: Path, name: str)
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_save_atomic_refuses_a_symlink_that_leads_outside(tmp_path: Path) -> None:
+def test_save_atomic_replaces_a_symlink_and_never_writes_where_it_leads(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     outside = tmp_path / "victim"
     outside.write_text("keep")
     (out / "torch").symlink_to(outside)
-    with pytest.raises(UnsafeOutputPath, match="not inside"):
-        save_atomic(out, "torch", b"[1]")
+    path = save_atomic(out, "torch", b"[1]")
     assert outside.read_text() == "keep"
+    assert not path.is_symlink()
+    assert path.read_bytes() == b"[1]"
 
 
 def test_save_atomic_replaces_and_creates_directories(tmp_path: Path) -> None:
@@ -287,7 +288,7 @@ def test_is_saved_never_looks_outside(tmp_path: Path) -> None:
     assert os.path.exists(tmp_path / "passwd")
 
 
-def test_an_output_dir_resolves_once_and_still_refuses_symlinks_leading_out(
+def test_an_output_dir_resolves_once_and_replaces_symlinks_instead_of_following_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = OutputDir(tmp_path / "out")
@@ -305,9 +306,9 @@ def test_an_output_dir_resolves_once_and_still_refuses_symlinks_leading_out(
     victim = tmp_path / "victim"
     victim.write_text("keep")
     (tmp_path / "out" / "ml").symlink_to(victim)
-    with pytest.raises(UnsafeOutputPath, match="not inside"):
-        out.save("ml", b"[3]")
+    out.save("ml", b"[3]")
     assert victim.read_text() == "keep"
+    assert not (tmp_path / "out" / "ml").is_symlink()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["data", "ml", "torch"]
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from speedlab._exceptions import GitHubError, UsageError
+from speedlab._exceptions import OutputError, UsageError
 from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import Call, CallResult, UnitGenerator, UnitOutcome, UnitStatus
 from speedlab.jobs.github.query import DEFAULT_KEYWORDS, SearchConfig, validate_keyword
@@ -95,7 +95,13 @@ class GitHubJob:
         return is_saved(self.config.out_dir, keyword, self.config.format)
 
     def units(self) -> tuple[str, ...]:
-        """Return the keywords still to search, in order."""
+        """Return the keywords still to search, in order, once the output folder is known good.
+
+        Raises:
+            UnusableOutput: ``--out`` cannot be created, is not a directory or is not
+                writable: found before any request, so no rate limit is spent for nothing.
+        """
+        self._output.check()
         return tuple(k for k in self.keywords if not self._is_done(k))
 
     def skipped(self) -> tuple[UnitOutcome, ...]:
@@ -163,8 +169,11 @@ class GitHubJob:
         saved = yield Call(self._output.save, name, data)
         if not isinstance(saved, CallResult):
             raise TypeError(f"a Call must be answered with a CallResult, got {saved!r}")
-        if isinstance(saved.error, OSError | GitHubError):
+        if isinstance(saved.error, OutputError):
             return _outcome(result, "failed", f"cannot save {name}: {saved.error}")
+        if isinstance(saved.error, OSError):
+            reason = saved.error.strerror or str(saved.error)
+            return _outcome(result, "failed", f"cannot save {name}: {reason}")
         if saved.error is not None:
             raise saved.error
         summary = {

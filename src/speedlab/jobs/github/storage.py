@@ -1,4 +1,4 @@
-"""Turn a keyword into a safe file name and write its result atomically inside the output dir.
+"""Turn a keyword into a safe file name, render its result, and tell whether it is saved already.
 
 The lecture writes ``open(os.path.join(BASE_DIR, query_name), 'w')``: a keyword like
 ``../../.bashrc`` or ``a/b`` would write elsewhere, ``ML`` and ``ml`` clash on a
@@ -15,25 +15,25 @@ File names (``filename_for``) are one-to-one and bounded:
 
 Kept names never end in ``-<16 hex>`` and hashed names always do, so the two sets are disjoint;
 hashed names differ whenever the keywords' 64-bit hash prefixes do.
+
+Writing is the job-agnostic :mod:`speedlab.jobs._output` (re-exported here): atomic writes
+that replace whatever has the name, and reads that trust nothing already in the directory.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import itertools
 import json
-import os
 import re
-import threading
 from pathlib import Path
 from typing import TypeGuard
 
-from speedlab._exceptions import UnsafeOutputPath
+from speedlab.jobs._output import OutputDir, read_regular, save_atomic
 from speedlab.jobs.github.query import OutputFormat, search_query
 from speedlab.jobs.github.search import SearchResult
 
 __all__ = [
+    "MAX_SAVED_FILE_BYTES",
     "OutputDir",
     "filename_for",
     "is_saved",
@@ -50,6 +50,9 @@ _WINDOWS_RESERVED = frozenset(
 # Longest slug kept in a hashed name; with "-" and 16 hex digits a name stays under 60 chars.
 _SLUG_LIMIT = 40
 _HASH_DIGITS = 16
+#: The largest file a resume check reads: a search has at most 1000 results (GitHub's cap),
+#: about 30 KB of ids, so anything this large was not written by us.
+MAX_SAVED_FILE_BYTES = 16 * 2**20
 
 
 def filename_for(keyword: str) -> str:
@@ -116,162 +119,15 @@ def render(result: SearchResult, format: OutputFormat, *, fetched_at: str) -> by
     raise ValueError(f"unknown format {format!r}")
 
 
-def _resolve_directory(out_dir: Path) -> str:
-    # The directory's real path, created if missing (one realpath; mkdir only when needed).
-    directory = os.path.realpath(out_dir)
-    if not os.path.isdir(directory):
-        out_dir.mkdir(parents=True, exist_ok=True)
-        directory = os.path.realpath(out_dir)
-    return directory
-
-
-def _target(directory: str, name: str) -> str:
-    # ``directory`` is a real path and the name is plain, so only a symlink at the target
-    # itself can lead elsewhere: one lstat instead of resolving the whole path again.
-    if (
-        not name
-        or name in (".", "..")
-        or name.startswith(".")
-        or any(sep in name for sep in ("/", "\\", "\0", os.sep))
-        or (os.altsep is not None and os.altsep in name)
-    ):
-        raise UnsafeOutputPath(f"refusing the file name {name!r}: not a plain name")
-    target = os.path.join(directory, name)
-    if os.path.islink(target):
-        target = os.path.realpath(target)
-    if os.path.dirname(target) != directory:
-        raise UnsafeOutputPath(f"refusing to write {target}: it is not inside {directory}")
-    return target
-
-
-# Temporary names: unique per process, thread and write, so no random name is needed.
-_temp_counter = itertools.count()
-
-
-def _create_temp(directory: str, name: str) -> tuple[int, str]:
-    """Create and open a new hidden temporary file next to ``name``.
-
-    ``tempfile.mkstemp`` draws random names and cost ~0.8 ms a file here, as much as parsing a
-    response; a name made of the pid, the thread and a counter is unique already, and O_EXCL
-    (retried on a clash with a stale file) keeps it safe.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0)
-    while True:
-        suffix = f"{os.getpid()}.{threading.get_ident()}.{next(_temp_counter)}"
-        temp = os.path.join(directory, f".{name[:40]}.{suffix}.tmp")
-        try:
-            return os.open(temp, flags, 0o644), temp
-        except FileExistsError:
-            continue
-
-
-class OutputDir:
-    """An output directory that is created and resolved once, then receives many files.
-
-    Every file system call counts here (a metadata call costs tens of microseconds on a busy
-    disk, and the asyncio model makes them on its loop), so a run resolves its directory once
-    instead of on every save. Each save still refuses names that are not plain and symlinks
-    leading out; if the directory disappears, it is created and resolved again.
-
-    Example::
-
-        out = OutputDir("github_downloads")
-        out.save(filename_for("torch"), b"[1, 2]")
-
-    Args:
-        path: the output directory (created on the first save if missing).
-    """
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._real: str | None = None  # set on the first save; a race only resolves twice
-
-    def save(self, name: str, data: bytes, *, durable: bool = False) -> Path:
-        """Write ``data`` to the file ``name`` atomically; see :func:`save_atomic`."""
-        directory = self._real or _resolve_directory(self.path)
-        target = _target(directory, name)
-        try:
-            fd, temp = _create_temp(directory, name)
-        except FileNotFoundError:
-            if self._real is None:
-                raise
-            # Removed since it was resolved: create and resolve it again, as a first save would.
-            self._real = None
-            return self.save(name, data, durable=durable)
-        self._real = directory
-        try:
-            try:
-                # os.write on the raw descriptor: os.fdopen would add fstat, ioctl and a buffer.
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                if durable:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
-        if durable:
-            _fsync_directory(directory)
-        return Path(target)
-
-
-def save_atomic(out_dir: Path | str, name: str, data: bytes, *, durable: bool = False) -> Path:
-    """Write ``data`` to ``out_dir/name`` so that readers see the old file or the new, never half.
-
-    Writes a temporary file in ``out_dir`` and renames it over the target; the temporary file
-    is removed if anything fails. The rename makes the write atomic against a crash of this
-    process. It is not fsynced by default: a search result can be fetched again, while two
-    fsyncs cost about 5 ms a file here, enough to dominate an I/O benchmark and to stall the
-    asyncio model's loop. A file that a power cut leaves empty fails ``is_saved`` and is fetched
-    again on the next run. ``durable=True`` fsyncs the file and its directory. To write many
-    files into one directory, :class:`OutputDir` resolves it only once.
-
-    Example::
-
-        path = save_atomic("github_downloads", filename_for("torch"), b"[1, 2]")
-
-    Args:
-        out_dir: the output directory (created if missing).
-        name: a plain file name, e.g. from ``filename_for``.
-        data: the bytes to write.
-        durable: also fsync the file and the directory (survives a power cut).
-
-    Returns:
-        The path written.
-
-    Raises:
-        UnsafeOutputPath: the name is not a plain name, or the target resolves outside
-            ``out_dir`` (e.g. an existing symlink pointing elsewhere).
-        OSError: the file could not be written.
-    """
-    return OutputDir(out_dir).save(name, data, durable=durable)
-
-
-def _fsync_directory(directory: str) -> None:
-    # Make the rename itself durable where the platform allows it (POSIX); best effort.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def is_saved(out_dir: Path | str, keyword: str, format: OutputFormat) -> bool:
     """Tell whether a previous run already saved this keyword in this format (for ``--resume``).
 
     ``"json"``: the file parses and names the same keyword. ``"list"``: the file parses as a
-    list of integers. Anything else (missing, half-written by another tool, another format)
-    means "fetch again".
+    list of integers. Only a regular file counts, read without following a symbolic link and
+    without blocking, and at most ``MAX_SAVED_FILE_BYTES`` of it: anything else with the name
+    (a link, even to a valid list; a FIFO; a device; a directory), or a file that is missing,
+    half-written by another tool or in another format, means "fetch again" (and the save
+    then replaces it).
 
     Args:
         out_dir: the output directory.
@@ -281,10 +137,12 @@ def is_saved(out_dir: Path | str, keyword: str, format: OutputFormat) -> bool:
     Raises:
         UsageError: the keyword is empty or only whitespace.
     """
-    path = Path(out_dir) / filename_for(keyword)
+    data = read_regular(Path(out_dir) / filename_for(keyword), max_bytes=MAX_SAVED_FILE_BYTES)
+    if data is None:
+        return False
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
         return False
     if format == "json":
         try:
