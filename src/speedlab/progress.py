@@ -171,7 +171,8 @@ class RunProgress:
             if record.status == "failed":
                 line = self._clean(unit_line(record))
                 self._progress.console.print(line, markup=False, highlight=False)
-            status = self._clean(f"{record.status} {record.key}")
+            word = "stopped" if record.interrupted else record.status
+            status = self._clean(f"{word} {record.key}")
             self._progress.update(self._task, advance=1, status=status)
             return
         self._print(unit_line(record))

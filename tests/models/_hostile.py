@@ -21,6 +21,7 @@ server shuts every connection down and joins every thread.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import json
 import socket
@@ -35,6 +36,7 @@ _ZEROS = bytes(64 * 1024)
 _EMPTY_PAGE = json.dumps({"total_count": 0, "incomplete_results": False, "items": []}).encode()
 
 
+@functools.cache
 def _bomb(megabytes: int, coding: str) -> bytes:
     data = bytes(megabytes * 2**20)
     if coding == "gzip":

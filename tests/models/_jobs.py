@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import MutableSequence, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import (
     Call,
     CallResult,
+    Compute,
     HttpRequest,
     HttpResponse,
     Send,
@@ -214,3 +216,59 @@ class CallJob:
         thread, pid = where.value  # type: ignore[misc]
         error = type(failed.error).__name__
         return UnitOutcome(key, "done", f"{error}", data={"thread": thread, "pid": pid})
+
+
+def _exhaust() -> None:
+    raise MemoryError
+
+
+@dataclass(frozen=True)
+class MemoryJob:
+    """Units that sleep; the unit ``oom`` then runs out of memory (in its worker)."""
+
+    keys: tuple[str, ...] = ("a", "oom", "c", "d", "e", "f")
+    seconds: float = 0.05
+
+    @property
+    def name(self) -> str:
+        return "memory"
+
+    def units(self) -> Sequence[str]:
+        return list(self.keys)
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return []
+
+    def new_shared_state(self, memory: SharedMemory) -> object:
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        yield Sleep(0.001 if key == "oom" else self.seconds)
+        if key == "oom":
+            yield Compute(_exhaust)
+        return UnitOutcome(key, "done", "fine")
+
+
+@dataclass(frozen=True)
+class StuckJob:
+    """Units stuck in CPU-bound work that no stop request can cut (a long ``Compute``)."""
+
+    keys: tuple[str, ...]
+    seconds: float = 30.0
+
+    @property
+    def name(self) -> str:
+        return "stuck"
+
+    def units(self) -> Sequence[str]:
+        return list(self.keys)
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return []
+
+    def new_shared_state(self, memory: SharedMemory) -> object:
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        yield Compute(time.sleep, self.seconds)
+        return UnitOutcome(key, "done", "woke up")

@@ -15,6 +15,7 @@ from speedlab.models import (
     MODELS,
     RunEvent,
     RunInterrupted,
+    RunOutOfMemory,
     RunStarted,
     StopSignal,
     UnitFinished,
@@ -23,7 +24,15 @@ from speedlab.models import (
     run_model,
 )
 from speedlab.models._unit import INTERRUPTED
-from tests.models._jobs import CallJob, CrashJob, HttpJob, HttpStats, RendezvousJob
+from tests.models._jobs import (
+    CallJob,
+    CrashJob,
+    HttpJob,
+    HttpStats,
+    MemoryJob,
+    RendezvousJob,
+    StuckJob,
+)
 from tests.models._servers import RecordingServer
 
 ALL = list(MODELS)
@@ -355,11 +364,9 @@ def test_a_real_sigint_interrupts_every_model_cleanly(model: str) -> None:
 
 
 @pytest.mark.timeout(30)
-def test_a_second_sigint_terminates_process_workers_stuck_in_a_request(
-    server: RecordingServer,
-) -> None:
-    # The first Ctrl-C asks the workers to stop, but they wait on a 30 s response;
-    # the second one terminates them.
+def test_a_second_sigint_kills_process_workers_stuck_in_work_that_cannot_be_cut() -> None:
+    # A request is broken off by the first Ctrl-C; a Compute cannot be: the first Ctrl-C asks
+    # the workers to stop, the second one kills them, and the lost units count as interrupted.
     timers: list[threading.Timer] = []
 
     def on_event(event: RunEvent) -> None:
@@ -369,15 +376,34 @@ def test_a_second_sigint_terminates_process_workers_stuck_in_a_request(
             timer.start()
             os.kill(os.getpid(), signal.SIGINT)
 
-    job = HttpJob(server.url, ("s1", "s2"), route="slow", timeout=25)
     try:
         with pytest.raises(RunInterrupted) as caught:
-            run_model("processes", job, concurrency=2, on_event=on_event)
+            run_model("processes", StuckJob(keys=("s1", "s2")), concurrency=2, on_event=on_event)
     finally:
         for timer in timers:
             timer.join()
-    assert caught.value.result.done == 0
+    result = caught.value.result
+    assert result.done == 0
+    assert all(r.interrupted and r.detail == INTERRUPTED for r in result.records), result.records
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("model", ALL)
+def test_running_out_of_memory_in_a_unit_stops_the_whole_run(model: str) -> None:
+    with pytest.raises(RunOutOfMemory) as caught:
+        run_model(model, MemoryJob(), concurrency=_concurrency(model, 2))
+    result = caught.value.result
+    oom = result.record("oom")
+    assert (oom.status, oom.detail, oom.interrupted) == ("failed", "out of memory", False)
+    assert result.interrupted
+    where = {"processes": "a worker process", "threads": "a worker thread"}
+    place = where.get(model, "this process")
+    assert str(caught.value).startswith(f"out of memory in {place}: the {model} run of memory")
+    assert caught.value.exit_code == 1
+    # The run stopped instead of going on to fail the other units one by one.
+    assert result.not_run
+    assert len(result.records) + len(result.not_run) == len(MemoryJob().keys)
 
 
 @pytest.mark.timeout(30)

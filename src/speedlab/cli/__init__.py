@@ -70,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         print("speedlab: error: out of memory", file=sys.stderr)
         return 1
+    except RuntimeError as exc:
+        # What CPython raises when there is no memory left for another thread's stack.
+        if "can't start new thread" not in str(exc):
+            raise
+        print("speedlab: error: out of memory (cannot start a thread)", file=sys.stderr)
+        return 1
     except SpeedlabError as exc:
         print(f"speedlab: error: {exc}", file=sys.stderr)
         return exc.exit_code

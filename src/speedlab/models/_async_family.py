@@ -140,10 +140,26 @@ class AsyncRun:
         self._stop_now: Callable[[], None] = lambda: None
         self.shared = new_shared_state(job, LocalMemory()) if self.recorder.keys else None
 
+    def fail(self, error: BaseException) -> None:
+        """Stop the run because of ``error`` raised outside any unit (in a loop callback).
+
+        Memory that runs out inside the HTTP library's protocol callbacks never reaches a
+        unit: the loop only logs it. The model's loop hands it here instead, and the run
+        stops as if a unit had raised it. Call on the loop's thread.
+        """
+        if self.error is None:
+            self.error = error.with_traceback(None)
+        self._stop_now()
+
     def _notify(self, event: RunEvent) -> None:
         # Called inside worker tasks: an error of the handler (even a KeyboardInterrupt it
         # raises) must not tear down one task and leave the others running: it stops the run.
-        if self._on_event is None or self.error is not None:
+        # After a Ctrl-C (or SIGTERM) the handler still hears how the units ended, as under
+        # the other models; after any other error it is not called again.
+        error = self.error
+        if self._on_event is None or (
+            error is not None and not isinstance(error, KeyboardInterrupt)
+        ):
             return
         try:
             self._on_event(event)

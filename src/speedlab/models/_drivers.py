@@ -29,7 +29,7 @@ from speedlab.jobs.effects import (
 )
 from speedlab.models._events import RunEvent, UnitStarted, UnitWaiting
 from speedlab.models._result import UnitRecord
-from speedlab.models._unit import UnitRun
+from speedlab.models._unit import OUT_OF_MEMORY, UnitRun
 
 __all__ = ["AsyncEffects", "SyncEffects", "drive_async", "drive_sync", "run_inline"]
 
@@ -111,9 +111,8 @@ def drive_sync(run: UnitRun, effects: SyncEffects, *, emit: Emit, finish: Finish
                     run.interrupt()
                     break
                 effect = run.answer(None)
-    except BaseException:
-        run.interrupt()
-        finish(run.record())
+    except BaseException as exc:
+        _end(run, exc, finish)
         raise
     finish(run.record())
 
@@ -144,8 +143,16 @@ async def drive_async(run: UnitRun, effects: AsyncEffects, *, emit: Emit, finish
                 emit(UnitWaiting(run.key, run.worker, effect.seconds, effect.reason, run.now()))
                 await effects.sleep(max(0.0, effect.seconds))
                 effect = run.answer(None)
-    except BaseException:
-        run.interrupt()
-        finish(run.record())
+    except BaseException as exc:
+        _end(run, exc, finish)
         raise
+    finish(run.record())
+
+
+def _end(run: UnitRun, exc: BaseException, finish: Finish) -> None:
+    """Close a unit that something escaped from, and hand over its record."""
+    if isinstance(exc, MemoryError):
+        run.interrupt(OUT_OF_MEMORY, stopped=False)
+    else:
+        run.interrupt()
     finish(run.record())

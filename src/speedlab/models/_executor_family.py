@@ -36,7 +36,7 @@ from speedlab.models._events import EventHandler, RunEvent
 from speedlab.models._recorder import Recorder, check_concurrency
 from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult, UnitRecord
 from speedlab.models._stop import StopSignal
-from speedlab.models._unit import INTERRUPTED, describe_error
+from speedlab.models._unit import INTERRUPTED, OUT_OF_MEMORY, describe_error
 from speedlab.models._worker import (
     StopFlag,
     SyncTransport,
@@ -266,7 +266,7 @@ class _ExecutorRun:
         if error is not None:
             if isinstance(error, MemoryError):
                 self.out_of_memory = self.out_of_memory or self.model.worker_kind
-                self.recorder.finish(_failed(key, "out of memory"))
+                self.recorder.finish(_failed(key, OUT_OF_MEMORY))
                 self._request_stop()
             elif isinstance(error, BrokenProcessPool) and self.terminated:
                 self.recorder.finish(_failed(key, INTERRUPTED, interrupted=True))

@@ -30,10 +30,12 @@ from speedlab.jobs.effects import (
 )
 from speedlab.models._result import UnitRecord
 
-__all__ = ["INTERRUPTED", "UnitRun", "describe_error"]
+__all__ = ["INTERRUPTED", "OUT_OF_MEMORY", "UnitRun", "describe_error"]
 
 #: The detail of a unit cut short by a stop request or Ctrl-C.
 INTERRUPTED = "interrupted before it finished"
+#: The detail of the unit that ran out of memory (the model then stops the run).
+OUT_OF_MEMORY = "out of memory"
 
 _EFFECTS = (Send, Sleep, Call, Compute)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
@@ -87,9 +88,23 @@ def _new_run(
     )
 
 
+def _loop_error(state: AsyncRun, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The loop's exception handler: memory running out in a callback stops the run."""
+    if isinstance(context.get("exception"), MemoryError):
+        state.fail(MemoryError("in a callback of the event loop"))
+        return
+    loop.default_exception_handler(context)
+
+
 async def _main(state: AsyncRun) -> None:
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(functools.partial(_loop_error, state))
     transport = AiohttpTransport(limit=state.concurrency)
-    await state.main(AsyncioLoop(), transport)
+    try:
+        await state.main(AsyncioLoop(), transport)
+    finally:
+        loop.set_exception_handler(previous)
 
 
 async def arun(
