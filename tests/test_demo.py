@@ -56,3 +56,50 @@ def test_demo_command_prints_the_table(tmp_path: Path, capsys) -> None:
         assert f"running {model} ... 8 searches done in" in out
     assert "speedup" in out
     assert "every model wrote byte-identical files" in out
+
+
+def test_demo_refuses_an_out_that_is_a_file_and_says_so(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    code = main(["demo", "--out", str(target), "--latency", "0", "--jitter", "0"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err == f"speedlab: error: --out {target} is not a directory\n"
+
+
+def test_demo_reports_a_model_s_failures_not_different_files(tmp_path: Path, capsys) -> None:
+    # asyncio cannot save torch (a folder has its name): that is a failure with its reason,
+    # and the files the models did write are still compared.
+    (tmp_path / "asyncio" / "torch").mkdir(parents=True)
+    code = main(["demo", "--out", str(tmp_path), "--latency", "0", "--jitter", "0"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "files differ" not in captured.err
+    assert captured.err.startswith("speedlab: asyncio: 1 of 8 searches failed: torch: cannot save")
+    assert "is a directory" in captured.err
+    assert "running asyncio ... 7 searches done in" in captured.out
+    assert "every model wrote byte-identical files" not in captured.out
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(60)
+def test_sigterm_stops_the_demo_with_the_models_that_finished_and_exit_143(
+    tmp_path: Path, capsys
+) -> None:
+    import os
+    import signal
+    import threading
+
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        code = main(["demo", "--out", str(tmp_path), "--latency", "0.4", "--jitter", "0"])
+    finally:
+        timer.join()
+    captured = capsys.readouterr()
+    assert code == 143
+    assert "running sequential ..." in captured.out
+    assert "interrupted" in captured.out
+    assert captured.err.endswith("speedlab: interrupted; the demo stopped\n")
+    assert "Traceback" not in captured.out + captured.err

@@ -2,8 +2,8 @@
 
 One :class:`AiohttpTransport` owns one ``ClientSession`` whose connector allows as many
 connections as the run's concurrency. Like the requests transport it never follows
-redirects, never resends a request on its own, ignores the environment, and sends the URL
-exactly as the job encoded it. It bounds what a server can cost the same way too:
+redirects, never resends a request on its own, keeps no cookies, ignores the environment, and
+sends the URL exactly as the job encoded it. It bounds what a server can cost the same way too:
 
 * ``ClientTimeout(total=request.timeout)`` covers the whole exchange, body included (aiohttp
   checks it on every read of the body, so a server dripping bytes is cut off in time);
@@ -82,6 +82,7 @@ class AiohttpTransport:
                 connector=_AdmittingConnector(limit=self._limit),
                 auto_decompress=False,
                 trust_env=False,
+                cookie_jar=aiohttp.DummyCookieJar(),  # an API client keeps no cookies
                 headers={"Accept-Encoding": ACCEPT_ENCODING},
             )
             # aiohttp silently sends a GET again after a dropped connection. The unit decides
@@ -113,7 +114,7 @@ class AiohttpTransport:
                     raise
                 return HttpResponse(
                     status=response.status,
-                    headers=lower_headers(response.headers.items()),
+                    headers=_headers(response.raw_headers),
                     body=body,
                     url=str(response.url),
                 )
@@ -154,6 +155,12 @@ class AiohttpTransport:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _headers(raw: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
+    # As http.client decodes them (ISO-8859-1, one character per byte), so that both
+    # transports hand the job the same text whatever bytes a server sends.
+    return lower_headers((name.decode("latin-1"), value.decode("latin-1")) for name, value in raw)
 
 
 async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:

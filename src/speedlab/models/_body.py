@@ -96,7 +96,16 @@ class BodyReader:
         BodyTooLarge: the announced length is over the cap.
     """
 
-    __slots__ = ("_chunks", "_coding", "_decoder", "_ended", "decoded", "max_bytes", "received")
+    __slots__ = (
+        "_chunks",
+        "_coding",
+        "_decoder",
+        "_ended",
+        "_head",
+        "decoded",
+        "max_bytes",
+        "received",
+    )
 
     def __init__(self, content_encoding: str | None, max_bytes: int, *, length: int | None = None):
         if max_bytes < 0:
@@ -108,6 +117,7 @@ class BodyReader:
         self._chunks: list[bytes] = []
         self._decoder: zlib._Decompress | None = None
         self._ended = False  # the compressed stream reached its end
+        self._head = b""  # the first byte of a deflate body, until the second tells its kind
         self.received = 0
         self.decoded = 0
 
@@ -134,6 +144,10 @@ class BodyReader:
         Raises:
             BodyError: a compressed body stopped before its end.
         """
+        if self._head:
+            head, self._head = self._head, b""
+            self._decoder = self._new_decoder(head)
+            self._inflate_step(head)
         if self._coding is not None and self.received and not self._ended:
             raise BodyError(f"the {self._coding} body ended before its end")
         chunks, self._chunks = self._chunks, []
@@ -153,23 +167,33 @@ class BodyReader:
         return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
 
     def _inflate(self, data: bytes) -> None:
+        if self._decoder is None and self._coding == _DEFLATE and not self._ended:
+            data = self._head + data
+            if len(data) < 2:  # zlib-wrapped or raw: the first two bytes tell
+                self._head = data
+                return
+            self._head = b""
         while data:
             if self._ended:
                 if self._coding not in _GZIP or not data.startswith(b"\x1f\x8b"):
                     return  # padding after the end of the stream: ignored, as browsers do
                 self._ended = False  # another gzip member follows (RFC 1952 §2.2)
                 self._decoder = None
-            decoder = self._decoder
-            if decoder is None:
-                decoder = self._decoder = self._new_decoder(data)
-            try:
-                # Never more than one byte past the cap: max_length bounds the output.
-                out = decoder.decompress(data, self.max_bytes - self.decoded + 1)
-            except zlib.error as exc:
-                raise BodyError(f"corrupt {self._coding} body: {exc}") from None
-            self._keep(out)
-            if decoder.eof:
-                self._ended = True
-                data = decoder.unused_data
-            else:
-                data = decoder.unconsumed_tail
+            if self._decoder is None:
+                self._decoder = self._new_decoder(data)
+            data = self._inflate_step(data)
+
+    def _inflate_step(self, data: bytes) -> bytes:
+        """Decompress what ``data`` gives within the cap; return the input left to do."""
+        decoder = self._decoder
+        assert decoder is not None
+        try:
+            # Never more than one byte past the cap: max_length bounds the output.
+            out = decoder.decompress(data, self.max_bytes - self.decoded + 1)
+        except zlib.error as exc:
+            raise BodyError(f"corrupt {self._coding} body: {exc}") from None
+        self._keep(out)
+        if decoder.eof:
+            self._ended = True
+            return decoder.unused_data
+        return decoder.unconsumed_tail

@@ -3,9 +3,11 @@
 One :class:`RequestsTransport` (one ``requests.Session``, so one connection pool) belongs to
 one thread or one process; sessions are not shared between threads. The transport adds
 nothing to the request but transport details (``Accept-Encoding``, ``Connection``), never
-follows redirects (the unit decides, so credentials stay with their origin), and ignores the
-environment (no proxies or ``.netrc`` credentials slipped in), so that every model sends the
-same request.
+follows redirects (the unit decides, so credentials stay with their origin), keeps no cookies,
+and ignores the environment (no proxies or ``.netrc`` credentials slipped in), so that every
+model sends the same request. It hands the prepared request straight to the session's
+adapter: ``Session.send`` would parse a redirect's ``Location`` even when not following it,
+and fail on one that is not UTF-8.
 
 What ``requests`` does not bound, the transport does:
 
@@ -222,7 +224,7 @@ class RequestsTransport:
         self._session.trust_env = False
         # Only the codings BodyReader undoes (requests would add br and zstd when installed).
         self._session.headers["Accept-Encoding"] = ACCEPT_ENCODING
-        adapter = _Adapter()
+        adapter = self._adapter = _Adapter()
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._closed = False
@@ -262,14 +264,10 @@ class RequestsTransport:
         limit = request.max_bytes if request.max_bytes is not None else DEFAULT_MAX_RESPONSE_BYTES
         response: requests.Response | None = None
         try:
-            response = self._session.request(
-                request.method,
-                request.url,
-                headers=dict(request.headers),
-                timeout=request.timeout,
-                allow_redirects=False,
-                stream=True,
+            prepared = self._session.prepare_request(
+                requests.Request(request.method, request.url, headers=dict(request.headers))
             )
+            response = self._adapter.send(prepared, stream=True, timeout=request.timeout)
             body = _read_body(response, limit)
         except _Deferred:
             return TransportError("deferred", "held back: the rate limit paused meanwhile")
