@@ -25,6 +25,7 @@ from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import filename_for
 from speedlab.models import MODELS
 from tests.models._hostile import HostileServer
+from tests.models._servers import serving
 
 ALL = list(MODELS)
 TOKEN = "ghp_SafetyT0kenForTests0123456789abcdefXYZ"
@@ -137,15 +138,8 @@ class _EchoHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo() -> Iterator[_EchoServer]:
-    server = _EchoServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(_EchoServer()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def _leaks(text: str) -> list[str]:

@@ -13,7 +13,7 @@ import time
 from collections.abc import MutableSequence, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import (
@@ -156,14 +156,11 @@ class RendezvousJob:
 
 
 @dataclass(frozen=True)
-class CrashJob:
-    """Units that sleep once; the unit ``boom`` then raises, the others return."""
+class _KeyedJob:
+    """A job whose units are just its keys, with nothing skipped and nothing shared."""
 
-    keys: tuple[str, ...] = ("a", "boom", "c")
-
-    @property
-    def name(self) -> str:
-        return "crash"
+    keys: tuple[str, ...]
+    name: ClassVar[str] = "keyed"
 
     def units(self) -> Sequence[str]:
         return list(self.keys)
@@ -173,6 +170,14 @@ class CrashJob:
 
     def new_shared_state(self, memory: SharedMemory) -> object:
         return None
+
+
+@dataclass(frozen=True)
+class CrashJob(_KeyedJob):
+    """Units that sleep once; the unit ``boom`` then raises, the others return."""
+
+    keys: tuple[str, ...] = ("a", "boom", "c")
+    name: ClassVar[str] = "crash"
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
         yield Sleep(0.001)
@@ -190,23 +195,11 @@ def _refuse() -> None:
 
 
 @dataclass(frozen=True)
-class CallJob:
+class CallJob(_KeyedJob):
     """Each unit runs two blocking calls: one reports where it ran, one raises."""
 
     keys: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return "call"
-
-    def units(self) -> Sequence[str]:
-        return self.keys
-
-    def skipped(self) -> Sequence[UnitOutcome]:
-        return []
-
-    def new_shared_state(self, memory: SharedMemory) -> object:
-        return None
+    name: ClassVar[str] = "call"
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
         where = yield Call(_where)
@@ -223,24 +216,12 @@ def _exhaust() -> None:
 
 
 @dataclass(frozen=True)
-class MemoryJob:
+class MemoryJob(_KeyedJob):
     """Units that sleep; the unit ``oom`` then runs out of memory (in its worker)."""
 
     keys: tuple[str, ...] = ("a", "oom", "c", "d", "e", "f")
     seconds: float = 0.05
-
-    @property
-    def name(self) -> str:
-        return "memory"
-
-    def units(self) -> Sequence[str]:
-        return list(self.keys)
-
-    def skipped(self) -> Sequence[UnitOutcome]:
-        return []
-
-    def new_shared_state(self, memory: SharedMemory) -> object:
-        return None
+    name: ClassVar[str] = "memory"
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
         yield Sleep(0.001 if key == "oom" else self.seconds)
@@ -250,24 +231,12 @@ class MemoryJob:
 
 
 @dataclass(frozen=True)
-class StuckJob:
+class StuckJob(_KeyedJob):
     """Units stuck in CPU-bound work that no stop request can cut (a long ``Compute``)."""
 
     keys: tuple[str, ...]
     seconds: float = 30.0
-
-    @property
-    def name(self) -> str:
-        return "stuck"
-
-    def units(self) -> Sequence[str]:
-        return list(self.keys)
-
-    def skipped(self) -> Sequence[UnitOutcome]:
-        return []
-
-    def new_shared_state(self, memory: SharedMemory) -> object:
-        return None
+    name: ClassVar[str] = "stuck"
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
         yield Compute(time.sleep, self.seconds)

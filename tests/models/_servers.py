@@ -12,11 +12,29 @@ Routes (``<key>`` is any text without a slash):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import urlsplit
+
+ServerT = TypeVar("ServerT", bound=HTTPServer)
+
+
+@contextlib.contextmanager
+def serving(server: ServerT) -> Iterator[ServerT]:
+    """Serve ``server`` from a thread while inside; shut it down and join everything after."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 class _Server(ThreadingHTTPServer):

@@ -370,11 +370,12 @@ def test_a_second_sigint_kills_process_workers_stuck_in_work_that_cannot_be_cut(
     timers: list[threading.Timer] = []
 
     def on_event(event: RunEvent) -> None:
+        # Both Ctrl-Cs once the units are surely inside their Compute (they enter it right
+        # after they start): one earlier would find them before it, and stop them there.
         if isinstance(event, UnitStarted) and not timers:
-            timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-            timers.append(timer)
-            timer.start()
-            os.kill(os.getpid(), signal.SIGINT)
+            for delay in (0.3, 0.6):
+                timers.append(threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)))
+                timers[-1].start()
 
     try:
         with pytest.raises(RunInterrupted) as caught:

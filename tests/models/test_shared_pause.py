@@ -23,6 +23,7 @@ import pytest
 
 from speedlab.jobs.github import GitHubJob, SearchConfig
 from speedlab.models import MODELS, run_model
+from tests.models._servers import serving
 
 KEYWORDS = [f"kw{i}" for i in range(18)]
 RESET_AHEAD = 3  # seconds from the first request to x-ratelimit-reset
@@ -98,15 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join()
 
 
 @pytest.mark.slow

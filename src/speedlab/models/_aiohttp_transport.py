@@ -27,13 +27,7 @@ from yarl import URL
 
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
-from speedlab.models._body import (
-    ACCEPT_ENCODING,
-    BodyError,
-    BodyReader,
-    BodyTooLarge,
-    declared_length,
-)
+from speedlab.models._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab.models._neterrors import describe_failure, where
 
 __all__ = ["AiohttpTransport"]
@@ -165,12 +159,7 @@ def _headers(raw: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
 
 async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
     """Read the raw body as it arrives, decompressing it within ``limit``."""
-    headers = response.headers
-    reader = BodyReader(
-        headers.get("Content-Encoding"),
-        limit,
-        length=declared_length(headers.get("Content-Length")),
-    )
+    reader = reader_for(response.headers, limit)
     content = response.content
     while chunk := await content.readany():
         reader.feed(chunk)

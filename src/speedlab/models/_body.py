@@ -22,8 +22,16 @@ and ``aiohttp`` (asyncio) share it and enforce exactly the same caps.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 
-__all__ = ["ACCEPT_ENCODING", "BodyError", "BodyReader", "BodyTooLarge", "declared_length"]
+__all__ = [
+    "ACCEPT_ENCODING",
+    "BodyError",
+    "BodyReader",
+    "BodyTooLarge",
+    "declared_length",
+    "reader_for",
+]
 
 #: The only codings the transports ask for: the ones :class:`BodyReader` can bound.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -80,6 +88,20 @@ def _coding(content_encoding: str | None) -> str | None:
         return codings[0]
     shown = content_encoding.strip()[:60].encode("ascii", "backslashreplace").decode()
     raise BodyError(f"unsupported Content-Encoding {shown!r} (asked for {ACCEPT_ENCODING})")
+
+
+def reader_for(headers: Mapping[str, str], max_bytes: int) -> BodyReader:
+    """Return the reader for a response with these (case-insensitive) headers.
+
+    Raises:
+        BodyError: an unsupported ``Content-Encoding``.
+        BodyTooLarge: the announced ``Content-Length`` is over the cap.
+    """
+    return BodyReader(
+        headers.get("content-encoding"),
+        max_bytes,
+        length=declared_length(headers.get("content-length")),
+    )
 
 
 class BodyReader:

@@ -295,7 +295,10 @@ class _ExecutorRun:
 
     def _close(self) -> None:
         # The run is over: whatever a worker runs beside its units waits for this flag too.
-        self.plan.stop.set()
+        # Set it only if no stop did (a worker killed by a second Ctrl-C may have died
+        # holding a multiprocessing Event's lock: touching the flag again could hang).
+        if not self.stopped:
+            self.plan.stop.set()
         # Joining the workers must finish even when Ctrl-C is pressed again (and again)
         # meanwhile: each extra Ctrl-C only makes the stop harsher, never leaves one behind.
         while True:

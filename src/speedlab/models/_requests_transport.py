@@ -43,13 +43,7 @@ import urllib3.util.connection
 
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
-from speedlab.models._body import (
-    ACCEPT_ENCODING,
-    BodyError,
-    BodyReader,
-    BodyTooLarge,
-    declared_length,
-)
+from speedlab.models._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab.models._neterrors import describe_failure, where
 from speedlab.models._watchdog import WATCHDOG
 
@@ -183,12 +177,7 @@ class _Adapter(requests.adapters.HTTPAdapter):
 
 def _read_body(response: requests.Response, max_bytes: int) -> bytes:
     """Read the raw body off the connection, decompressing it within ``max_bytes``."""
-    headers = response.headers
-    reader = BodyReader(
-        headers.get("content-encoding"),
-        max_bytes,
-        length=declared_length(headers.get("content-length")),
-    )
+    reader = reader_for(response.headers, max_bytes)
     raw = response.raw
     # read1 returns what one read of the socket gave (the watchdog bounds the total time).
     while chunk := raw.read1(READ_CHUNK, decode_content=False):

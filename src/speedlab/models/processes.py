@@ -140,12 +140,14 @@ def _watch_stop(plan: WorkerPlan) -> None:
     abort_contexts(plan.run_id)
 
 
-def _stop_watching(plan: WorkerPlan, watcher: threading.Thread) -> None:
-    # A worker exits only once the run is over (the parent shuts the pool down after setting
-    # the flag), so setting it here changes nothing for the run and never leaves the watcher
-    # waiting: the join always returns.
-    plan.stop.set()
-    watcher.join()
+# How long a worker's exit waits for its stop watcher. The parent sets the stop flag before
+# it shuts the pool down, so the watcher has ended already; the bound only keeps a worker
+# from hanging at exit if that ever failed (the thread is a daemon and dies with it then).
+_WATCHER_JOIN_TIMEOUT = 5.0
+
+
+def _stop_watching(watcher: threading.Thread) -> None:
+    watcher.join(_WATCHER_JOIN_TIMEOUT)
 
 
 def _init_worker(plan: WorkerPlan, parent: int) -> None:
@@ -159,7 +161,7 @@ def _init_worker(plan: WorkerPlan, parent: int) -> None:
     )
     watcher.start()
     # Before the transports close (priority 10): the watcher may still be aborting them.
-    multiprocessing.util.Finalize(None, _stop_watching, args=(plan, watcher), exitpriority=20)
+    multiprocessing.util.Finalize(None, _stop_watching, args=(watcher,), exitpriority=20)
 
 
 def worker_processes(executor: ProcessPoolExecutor) -> list[Any]:
