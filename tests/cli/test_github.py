@@ -225,6 +225,7 @@ def test_help_explains_every_option_and_both_servers(
         "--seed",
         "--reset-margin",
         "--resume",
+        "--max-response-bytes",
     ):
         assert option in text, option
     for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):

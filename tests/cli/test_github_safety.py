@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from speedlab._text import MIN_FRAGMENT
 from speedlab.cli import main
 from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import filename_for
@@ -28,6 +27,8 @@ from tests.models._hostile import HostileServer
 from tests.models._servers import serving
 
 ALL = list(MODELS)
+# The promise: no stretch of the token longer than this is ever printed.
+MIN_FRAGMENT = 8
 TOKEN = "ghp_SafetyT0kenForTests0123456789abcdefXYZ"
 FINAL = re.compile(r"^(\d+) search(?:es)? done in \d+\.\d\ds(?: \((.*)\))?$")
 # What a terminal obeys: C0 controls but newline, DEL, C1 controls.

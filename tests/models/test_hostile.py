@@ -10,9 +10,11 @@ process tree's memory must stay small while it happens.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -93,6 +95,45 @@ def test_ctrl_c_ends_a_worker_stuck_in_a_dripping_response_at_once(
     assert all(r.interrupted for r in result.records)
 
 
+@pytest.fixture
+def never_accepts() -> Iterator[str]:
+    """A listener whose accept queue is full: new connections hang in the TCP handshake."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as listener:
+        address = listener.getsockname()
+        fillers = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(address)
+            fillers.append(filler)
+        try:
+            yield f"http://127.0.0.1:{address[1]}"
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("model", ALL)
+def test_ctrl_c_ends_a_worker_stuck_in_a_connect_at_once(
+    model: str, never_accepts: str, tmp_path: Path
+) -> None:
+    config = SearchConfig(api=never_accepts, out_dir=tmp_path, timeout=30.0)
+    job = GitHubJob(keywords=["torch", "ml"], config=config, resume=False)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(RunInterrupted) as caught:
+            run_model(model, job)
+    finally:
+        timer.join()
+    assert time.monotonic() - started < 10
+    assert caught.value.result.done == 0
+
+
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("model", ALL)
 def test_a_response_over_the_cap_fails_at_once_after_reading_about_the_cap(
@@ -149,8 +190,10 @@ def _speedlab_under_limit(
 def test_the_process_tree_stays_small_while_huge_responses_are_refused(
     model: str, hostile: HostileServer, tmp_path: Path
 ) -> None:
+    # The default cap (8 MiB) for every response in flight at once, under the default
+    # concurrency, and the whole process tree stays small.
     args = ["github", *TOO_LARGE, "--api", hostile.url, "--out", str(tmp_path), "-m", model]
-    proc = _speedlab_under_limit([*args, "--max-response-bytes", str(4 * MB), "--json"])
+    proc = _speedlab_under_limit([*args, "--json"])
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
     assert [r["status"] for r in data["records"]] == ["failed"] * len(TOO_LARGE)

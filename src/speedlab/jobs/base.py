@@ -83,7 +83,14 @@ class Job(Protocol):
         ...
 
     def units(self) -> Sequence[str]:
-        """The keys of the units still to run, in order (already-done ones are left out)."""
+        """The keys of the units still to run, in order (already-done ones are left out).
+
+        Models call it once, before any unit runs: the place to check what the job needs
+        (its output directory) and refuse the whole run early.
+
+        Raises:
+            SpeedlabError: the job cannot run at all (e.g. ``UnusableOutput``).
+        """
         ...
 
     def skipped(self) -> Sequence[UnitOutcome]:

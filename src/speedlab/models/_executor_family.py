@@ -133,6 +133,8 @@ class ExecutorModel:
             UsageError: ``concurrency`` is not a positive integer.
             CannotShare: the job needs shared state this model cannot provide.
             RunInterrupted: Ctrl-C; the workers were stopped and joined first.
+            RunOutOfMemory: memory ran out here or in a worker; the workers were stopped and
+                joined first.
         """
         n = check_concurrency(self.name, concurrency, self.default_concurrency)
         recorder = Recorder(self.name, job, n, on_event, clock=self.clock())

@@ -135,6 +135,8 @@ def run_model(
         UsageError: Unknown model, or a bad ``concurrency``.
         CannotShare: The job needs shared state that this model cannot provide.
         RunInterrupted: Ctrl-C stopped the run (it carries the partial result).
+        RunOutOfMemory: memory ran out; the run was stopped (it carries the partial result).
+        SpeedlabError: the job cannot run at all (e.g. ``UnusableOutput``), before any unit.
     """
     spec = MODELS.get(name)
     if spec is None:

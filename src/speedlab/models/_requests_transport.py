@@ -96,10 +96,14 @@ def _open_socket(
                 sock.bind(source_address)
             flight.sock = sock
             sock.connect(sockaddr)
-            return sock
         except OSError as exc:
             error = exc
             sock.close()
+            continue
+        except BaseException:  # Ctrl-C in the middle of a connect: no socket left open
+            sock.close()
+            raise
+        return sock
     raise error or OSError("getaddrinfo returned no address")
 
 

@@ -272,7 +272,9 @@ def run(
 
     Raises:
         UsageError: ``concurrency`` is not a positive integer.
-        RunInterrupted: Ctrl-C; the workers were stopped (or, on a second Ctrl-C, terminated)
+        RunInterrupted: Ctrl-C; the workers were stopped (or, on a second Ctrl-C, killed)
             and joined first.
+        RunOutOfMemory: memory ran out here or in a worker; the workers were stopped and
+            joined first.
     """
     return ProcessesModel().run(job, concurrency=concurrency, on_event=on_event, stop=stop)

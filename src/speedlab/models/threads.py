@@ -94,5 +94,6 @@ def run(
     Raises:
         UsageError: ``concurrency`` is not a positive integer.
         RunInterrupted: Ctrl-C; every thread was stopped and joined first.
+        RunOutOfMemory: memory ran out; every thread was stopped and joined first.
     """
     return ThreadsModel().run(job, concurrency=concurrency, on_event=on_event, stop=stop)
