@@ -22,9 +22,20 @@ steps are idempotent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from urllib.parse import quote
 
-__all__ = ["MASK", "MIN_FRAGMENT", "NO_SECRETS", "Redactor", "plural", "plural_of", "printable"]
+__all__ = [
+    "MASK",
+    "MIN_FRAGMENT",
+    "NO_SECRETS",
+    "Redactor",
+    "plural",
+    "plural_of",
+    "printable",
+    "quote_unsafe",
+]
 
 #: What a redacted stretch becomes.
 MASK = "********"
@@ -55,6 +66,33 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+# What may not appear raw in a URL: control characters, space, DEL and anything not ASCII.
+_UNSAFE_IN_URL = re.compile(r"[^\x21-\x7e]+")
+
+
+def _quote_run(match: re.Match[str]) -> str:
+    # Headers arrive decoded as ISO-8859-1, so each character is one byte the server sent:
+    # encode it back to that byte (UTF-8 sent as such comes out as its UTF-8 escapes).
+    run = match.group()
+    try:
+        raw = run.encode("latin-1")
+    except UnicodeEncodeError:  # not from a header: text of any script
+        raw = run.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="")
+
+
+def quote_unsafe(url: str) -> str:
+    """Percent-encode what cannot appear raw in a URL from a server (``Location``, ``Link``).
+
+    requests would quote such characters and aiohttp refuses them: encoding them first makes
+    every model send the same request, and no raw control character reaches a message.
+
+    >>> quote_unsafe("http://h/\x1b]0;x\x07 y")
+    'http://h/%1B]0;x%07%20y'
+    """
+    return _UNSAFE_IN_URL.sub(_quote_run, url)
 
 
 def _skippable(char: str) -> bool:

@@ -296,11 +296,8 @@ class RateGate:
             # else: a late answer from a window already over; nothing to learn.
 
     def pause_left(self, now: float) -> float:
-        """Return the seconds until the pause ends (0.0 when not paused): a request's last check.
-
-        A request granted by ``reserve`` may take a while to reach the wire (a server slow to
-        accept keeps a connection waiting a second or more); the transport asks this once the
-        connection is open, and a request that would land inside a pause is not sent.
+        """Return the seconds until the pause ends (0.0 if none): a granted request's last check,
+        once its connection is open (a slow accept can take seconds): it must not land in a pause.
         """
         with self._lock:
             return max(0.0, self._cells[_PAUSE] - now)

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Literal, TypeAlias
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from speedlab._text import quote_unsafe
 from speedlab.jobs.effects import HttpResponse
 from speedlab.jobs.github._decode import SearchPage, decode_search_page
 from speedlab.jobs.github.query import GITHUB_API_VERSION, MAX_PER_PAGE
@@ -276,30 +277,6 @@ def _error_detail(error: object) -> str:
     return " ".join(parts)
 
 
-# What may not appear raw in a URL: control characters, space, DEL and anything not ASCII.
-_UNSAFE_IN_URL = re.compile(r"[^\x21-\x7e]+")
-
-
-def _encoded_url(url: str) -> str:
-    """Percent-encode what cannot appear raw in a URL from a server (``Location``, ``Link``).
-
-    requests would quote such characters and aiohttp refuses them: encoding them here makes
-    every model send the same request, and no raw control character reaches a message.
-    """
-    return _UNSAFE_IN_URL.sub(_quote_run, url)
-
-
-def _quote_run(match: re.Match[str]) -> str:
-    # Headers arrive decoded as ISO-8859-1, so each character is one byte the server sent:
-    # encode it back to that byte (UTF-8 sent as such comes out as its UTF-8 escapes).
-    run = match.group()
-    try:
-        raw = run.encode("latin-1")
-    except UnicodeEncodeError:  # not from a header: text of any script
-        raw = run.encode("utf-8", "surrogatepass")
-    return quote(raw, safe="")
-
-
 def _with(prefix: str, message: str) -> str:
     return f"{prefix}: {message}" if message else prefix
 
@@ -333,7 +310,7 @@ def classify(
     if status in _REDIRECTS:
         location = header(response.headers, "location")
         if location and location.strip():
-            absolute = _encoded_url(urljoin(response.url, location.strip()))
+            absolute = quote_unsafe(urljoin(response.url, location.strip()))
             message = f"HTTP {status} to {_shorten(absolute)}"
             return Classified("redirect", status, message, rate, None, None, absolute)
         return Classified("fatal", status, f"HTTP {status} redirect without a Location", rate)
@@ -344,7 +321,7 @@ def classify(
         except ValueError as exc:
             return Classified("malformed", status, f"malformed response ({exc})", rate)
         links = parse_link_header(header(response.headers, "link"))
-        next_url = _encoded_url(urljoin(response.url, links["next"])) if "next" in links else None
+        next_url = quote_unsafe(urljoin(response.url, links["next"])) if "next" in links else None
         return Classified("ok", status, f"HTTP {status}", rate, page, next_url)
 
     message = server_message(response.body)
