@@ -31,6 +31,7 @@ import contextlib
 import http.client
 import socket
 import threading
+import time
 from types import TracebackType
 from typing import Any
 
@@ -55,6 +56,10 @@ READ_CHUNK = 64 * 1024
 
 class _Deferred(Exception):
     """The request's ``admit`` said to wait: nothing was written."""
+
+
+class _Overdue(Exception):
+    """The body was still arriving at the request's deadline."""
 
 
 class _Flight:
@@ -179,13 +184,18 @@ class _Adapter(requests.adapters.HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _HTTPSPool}
 
 
-def _read_body(response: requests.Response, max_bytes: int) -> bytes:
-    """Read the raw body off the connection, decompressing it within ``max_bytes``."""
+def _read_body(response: requests.Response, max_bytes: int, deadline: float) -> bytes:
+    """Read the raw body off the connection, decompressing it within ``max_bytes``.
+
+    ``read1`` returns what one read of the socket gave, so the deadline is checked between
+    reads (a clock read per chunk); the watchdog covers a read that never returns.
+    """
     reader = reader_for(response.headers, max_bytes)
     raw = response.raw
-    # read1 returns what one read of the socket gave (the watchdog bounds the total time).
     while chunk := raw.read1(READ_CHUNK, decode_content=False):
         reader.feed(chunk)
+        if time.monotonic() > deadline:
+            raise _Overdue
     return reader.finish()
 
 
@@ -203,6 +213,12 @@ _FAILURES = (
     OSError,
     ValueError,
 )
+
+
+def _overdue(request: HttpRequest) -> TransportError:
+    return TransportError(
+        "timeout", f"no complete response from {where(request.url)} within {request.timeout:g} s"
+    )
 
 
 class RequestsTransport:
@@ -255,15 +271,18 @@ class RequestsTransport:
 
     def _send(self, request: HttpRequest) -> HttpResponse | TransportError:
         limit = request.max_bytes if request.max_bytes is not None else DEFAULT_MAX_RESPONSE_BYTES
+        deadline = time.monotonic() + request.timeout
         response: requests.Response | None = None
         try:
             prepared = self._session.prepare_request(
                 requests.Request(request.method, request.url, headers=dict(request.headers))
             )
             response = self._adapter.send(prepared, stream=True, timeout=request.timeout)
-            body = _read_body(response, limit)
+            body = _read_body(response, limit, deadline)
         except _Deferred:
             return TransportError("deferred", "held back: the rate limit paused meanwhile")
+        except _Overdue:
+            return _overdue(request)
         except BodyTooLarge as exc:
             return TransportError("too_large", str(exc))
         except BodyError as exc:
@@ -282,10 +301,7 @@ class RequestsTransport:
 
     def _failure(self, request: HttpRequest, exc: BaseException | None) -> TransportError:
         if self._alarm.fired:
-            return TransportError(
-                "timeout",
-                f"no complete response from {where(request.url)} within {request.timeout:g} s",
-            )
+            return _overdue(request)
         if exc is None or (self._flight is not None and self._flight.aborted):
             return TransportError("connection", "broken off: the run is stopping")
         if isinstance(exc, _TIMEOUTS):
