@@ -15,9 +15,9 @@ import pytest
 import requests
 
 from speedlab.fakehub import SECONDARY_LIMIT_MESSAGE, FakeHub, FakeHubConfig
-from speedlab.fakehub.app import user_id_for_token
-from speedlab.fakehub.data import total_count
-from speedlab.fakehub.query import parse_query
+from speedlab.fakehub import user_id_for_token
+from speedlab.fakehub import total_count
+from speedlab.fakehub import parse_query
 
 SEARCH = "/search/repositories"
 MakeHub = Callable[..., FakeHub]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from speedlab._exceptions import UsageError
-from speedlab.fakehub.config import UNLIMITED, FakeHubConfig, parse_rate_limit
+from speedlab.fakehub import UNLIMITED, FakeHubConfig, parse_rate_limit
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_defaults_are_unlimited_and_fault_free() -> None:
     assert config.limit_status == 403
     assert config.secondary_inflight is None
     assert config.tokens is None
-    assert config.null_owner_rate == 0.005
+    assert config.null_owner_rate == 0.0  # null owners only when asked (issue #7)
 
 
 def test_rate_limit_applies_to_both_kinds_unless_split() -> None:

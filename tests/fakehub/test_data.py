@@ -6,15 +6,15 @@ import json
 import subprocess
 import sys
 
-from speedlab.fakehub.data import (
+from speedlab.fakehub import (
     OWNER_POOL_SIZE,
     POOL_LIMIT,
     Corpus,
     ResultSet,
     owner_for_index,
+    parse_query,
     total_count,
 )
-from speedlab.fakehub.query import parse_query
 
 REQUIRED_ITEM_FIELDS = {
     "id", "node_id", "name", "full_name", "owner", "private", "html_url", "description", "fork",
@@ -58,8 +58,8 @@ def test_total_counts_range_realistically() -> None:
 
 def test_total_count_is_a_pure_function_of_the_query_in_a_fresh_process() -> None:
     code = (
-        "from speedlab.fakehub.data import total_count, Corpus;"
-        "from speedlab.fakehub.query import parse_query as p;"
+        "from speedlab.fakehub import total_count, Corpus;"
+        "from speedlab.fakehub import parse_query as p;"
         "c = Corpus(); r = c.result_set(p('torch language:python'));"
         "print(total_count(p('deep')), c.item(r, 0)['id'])"
     )

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from speedlab.fakehub.limits import InFlight, PrimaryLimiter, RateDecision, WindowRecord
+from speedlab.fakehub import InFlight, PrimaryLimiter, RateDecision, WindowRecord
 
 
 class Clock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from speedlab.fakehub.paging import beyond_cap, last_page, link_header, parse_page, parse_per_page
+from speedlab.fakehub._paging import beyond_cap, last_page, link_header, parse_page, parse_per_page
 
 BASE = "http://127.0.0.1:8000/search/repositories"
 

@@ -6,15 +6,17 @@
   processes) can call it, and ``close()`` stops and joins that thread;
 * :func:`serve` -- the ``speedlab fakehub`` command: serves until SIGINT/SIGTERM (or a duration).
 
-Only loopback addresses are accepted: speedlab never opens a port to the network.
+Where they listen (loopback only, plain HTTP or TLS) is decided in :mod:`._address`. With an
+``ssl_context`` they serve HTTPS; :attr:`~AsyncFakeHub.url` then starts with ``https://``, and so
+do the ``Link`` URLs the server sends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import signal
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -24,58 +26,17 @@ from typing import Any
 from aiohttp import web
 
 from speedlab._exceptions import SpeedlabError, TimeoutExpired, UsageError
-from speedlab.fakehub.app import SearchService, create_app
-from speedlab.fakehub.config import FakeHubConfig
-from speedlab.fakehub.stats import FakeHubStatistics
+from speedlab.fakehub._address import DEFAULT_HOST, base_url, check_loopback, check_server_context
+from speedlab.fakehub._app import SearchService, create_app
+from speedlab.fakehub._config import FakeHubConfig
+from speedlab.fakehub._stats import FakeHubStatistics
 
-__all__ = [
-    "DEFAULT_HOST",
-    "AsyncFakeHub",
-    "FakeHub",
-    "check_loopback",
-    "serve",
-]
-
-#: The address the simulator binds by default.
-DEFAULT_HOST = "127.0.0.1"
+__all__ = ["AsyncFakeHub", "FakeHub", "serve"]
 
 # How long start() and close() wait for the server thread before giving up, in seconds.
 _THREAD_TIMEOUT = 10.0
 # Requests still being served when the server stops get this long to finish, in seconds.
 _SHUTDOWN_GRACE = 0.25
-
-
-def check_loopback(host: str) -> str:
-    """Return the address to bind for ``host``, refusing anything but loopback.
-
-    Args:
-        host: ``localhost`` (bound as 127.0.0.1) or a loopback IP address (127.0.0.0/8, ::1).
-
-    Returns:
-        The IP address to bind.
-
-    Raises:
-        UsageError: ``host`` is not a loopback address.
-
-    >>> check_loopback("localhost")
-    '127.0.0.1'
-    """
-    if host.strip().lower() == "localhost":
-        return DEFAULT_HOST
-    try:
-        address = ipaddress.ip_address(host.strip().strip("[]"))
-    except ValueError:
-        address = None
-    if address is None or not address.is_loopback:
-        raise UsageError(
-            f"refusing to serve on {host!r}: fakehub only binds loopback addresses "
-            "(127.0.0.1, ::1 or localhost)"
-        )
-    return str(address)
-
-
-def _url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class AsyncFakeHub:
@@ -94,6 +55,7 @@ class AsyncFakeHub:
         port: int = 0,
         *,
         clock: Callable[[], float] = time.time,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare a simulator; nothing listens until :meth:`start`.
 
@@ -102,18 +64,28 @@ class AsyncFakeHub:
             host: a loopback address to bind.
             port: the TCP port; 0 picks a free one (read it from :attr:`url`).
             clock: epoch seconds now, for the rate-limit windows.
+            ssl_context: a server TLS context to serve HTTPS (see :func:`load_tls_context`);
+                ``None`` serves plain HTTP.
 
         Raises:
-            UsageError: ``host`` is not loopback or ``port`` is out of range.
+            UsageError: ``host`` is not loopback, ``port`` is out of range, or ``ssl_context``
+                is not a server context.
         """
         if not (isinstance(port, int) and 0 <= port <= 65535):
             raise UsageError(f"port must be in 0..65535, got {port!r}")
+        check_server_context(ssl_context)
         self.config = config or FakeHubConfig()
         self.host = check_loopback(host)
         self._port = port
+        self._ssl_context = ssl_context
         self.service = SearchService(self.config, clock=clock)
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        """``https`` with a TLS context, else ``http``."""
+        return "http" if self._ssl_context is None else "https"
 
     @property
     def url(self) -> str:
@@ -138,7 +110,7 @@ class AsyncFakeHub:
             create_app(self.service), access_log=None, shutdown_timeout=_SHUTDOWN_GRACE
         )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self._port)
+        site = web.TCPSite(runner, self.host, self._port, ssl_context=self._ssl_context)
         try:
             await site.start()
         except OSError as exc:
@@ -146,7 +118,9 @@ class AsyncFakeHub:
             raise UsageError(f"cannot serve on {self.host}:{self._port}: {exc.strerror}") from exc
         self._runner = runner
         port = int(runner.addresses[0][1])
-        self._url = _url(self.host, port)
+        self._url = base_url(self.scheme, self.host, port)
+        if self.config.public_url is None:
+            self.service.origin = self._url
 
     async def aclose(self) -> None:
         """Stop serving; requests in progress get a short grace period. Idempotent."""
@@ -154,6 +128,7 @@ class AsyncFakeHub:
         if runner is not None:
             await runner.cleanup()
         self._url = None
+        self.service.origin = self.config.public_url
 
     async def __aenter__(self) -> AsyncFakeHub:
         await self.start()
@@ -194,6 +169,7 @@ class FakeHub:
         port: int = 0,
         *,
         clock: Callable[[], float] = time.time,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare a simulator; nothing runs until :meth:`start` (or ``with``).
 
@@ -202,11 +178,13 @@ class FakeHub:
             host: a loopback address to bind.
             port: the TCP port; 0 picks a free one (read it from :attr:`url`).
             clock: epoch seconds now, for the rate-limit windows.
+            ssl_context: a server TLS context to serve HTTPS; ``None`` serves plain HTTP.
 
         Raises:
-            UsageError: ``host`` is not loopback or ``port`` is out of range.
+            UsageError: ``host`` is not loopback, ``port`` is out of range, or ``ssl_context``
+                is not a server context.
         """
-        self._hub = AsyncFakeHub(config, host, port, clock=clock)
+        self._hub = AsyncFakeHub(config, host, port, clock=clock, ssl_context=ssl_context)
         self.config = self._hub.config
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -318,6 +296,7 @@ def serve(
     *,
     ready: Callable[[str], None] | None = None,
     duration: float | None = None,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> FakeHubStatistics:
     """Serve in the foreground until SIGINT or SIGTERM (or ``duration`` seconds), then stop.
 
@@ -327,6 +306,7 @@ def serve(
         port: the TCP port; 0 picks a free one.
         ready: called with the URL once the server listens.
         duration: stop by itself after this many seconds (``None``: only on a signal).
+        ssl_context: a server TLS context to serve HTTPS; ``None`` serves plain HTTP.
 
     Returns:
         The final statistics.
@@ -337,7 +317,7 @@ def serve(
     Example:
         >>> stats = serve(FakeHubConfig(), duration=0.01)
     """
-    hub = AsyncFakeHub(config, host, port)
+    hub = AsyncFakeHub(config, host, port, ssl_context=ssl_context)
 
     async def main() -> FakeHubStatistics:
         loop = asyncio.get_running_loop()
