@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import ssl
 import threading
@@ -24,6 +25,7 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from speedlab._exceptions import SpeedlabError, TimeoutExpired, UsageError
 from speedlab.fakehub._address import DEFAULT_HOST, base_url, check_loopback, check_server_context
@@ -31,12 +33,53 @@ from speedlab.fakehub._app import SearchService, create_app
 from speedlab.fakehub._config import FakeHubConfig
 from speedlab.fakehub._stats import FakeHubStatistics
 
-__all__ = ["AsyncFakeHub", "FakeHub", "serve"]
+__all__ = ["PROTOCOL_LOGGER", "AsyncFakeHub", "FakeHub", "serve"]
 
 # How long start() and close() wait for the server thread before giving up, in seconds.
 _THREAD_TIMEOUT = 10.0
 # Requests still being served when the server stops get this long to finish, in seconds.
 _SHUTDOWN_GRACE = 0.25
+
+
+class _QuietClientErrors(logging.Filter):
+    """Drop aiohttp's tracebacks for requests it could not parse and already answered with a 4xx.
+
+    A client that sends garbage gets its 400; the server's console should not get a traceback
+    per such request. An exception in a handler (a 500, a real bug) is still logged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, HttpProcessingError) and 400 <= (error.code or 0) < 500)
+
+
+#: The logger of fakehub's HTTP connections (aiohttp's "aiohttp.server" otherwise).
+PROTOCOL_LOGGER = logging.getLogger("speedlab.fakehub.protocol")
+PROTOCOL_LOGGER.addFilter(_QuietClientErrors())
+
+
+def _quiet_handshake_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Loop exception handler: a client that fails the TLS handshake is not a server error.
+
+    A plain-HTTP request to the HTTPS port, or a client that does not trust the certificate,
+    ends the connection in the handshake; asyncio would log a traceback for each. Anything else
+    goes to the default handler.
+    """
+    if isinstance(context.get("exception"), ssl.SSLError | ConnectionError):
+        return
+    loop.default_exception_handler(context)
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left on the server's loop (connections still in their TLS handshake)."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    # One more turn: closed transports run their connection_lost and release their sockets.
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.run_until_complete(loop.shutdown_asyncgens())
 
 
 class AsyncFakeHub:
@@ -107,7 +150,10 @@ class AsyncFakeHub:
         if self._runner is not None:
             return
         runner = web.AppRunner(
-            create_app(self.service), access_log=None, shutdown_timeout=_SHUTDOWN_GRACE
+            create_app(self.service),
+            access_log=None,
+            logger=PROTOCOL_LOGGER,
+            shutdown_timeout=_SHUTDOWN_GRACE,
         )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self._port, ssl_context=self._ssl_context)
@@ -126,7 +172,15 @@ class AsyncFakeHub:
         """Stop serving; requests in progress get a short grace period. Idempotent."""
         runner, self._runner = self._runner, None
         if runner is not None:
+            server = runner.server
+            connections = server.connections if server is not None else []
+            transports = [c.transport for c in connections if c.transport is not None]
             await runner.cleanup()
+            # A TLS connection closed by cleanup() then waits for the client's close_notify, up
+            # to 30 s, holding its socket: cut it now that every request has had its grace.
+            for transport in transports:
+                transport.abort()
+            await asyncio.sleep(0)  # let the aborted transports release their sockets
         self._url = None
         self.service.origin = self.config.public_url
 
@@ -229,6 +283,7 @@ class FakeHub:
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
+        loop.set_exception_handler(_quiet_handshake_errors)
         self._loop = loop
         try:
             self._stop = asyncio.Event()
@@ -244,8 +299,10 @@ class FakeHub:
             finally:
                 loop.run_until_complete(self._hub.aclose())
         finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+            try:
+                _finish(loop)
+            finally:
+                loop.close()
 
     def close(self, *, timeout: float = _THREAD_TIMEOUT) -> None:
         """Stop the server and join its thread. Idempotent.
@@ -321,6 +378,7 @@ def serve(
 
     async def main() -> FakeHubStatistics:
         loop = asyncio.get_running_loop()
+        loop.set_exception_handler(_quiet_handshake_errors)
         stop = asyncio.Event()
         installed: list[tuple[signal.Signals, Any]] = []
         for signum in (signal.SIGINT, signal.SIGTERM):
