@@ -1,24 +1,33 @@
-"""Where fakehub listens: a loopback address only, over plain HTTP or TLS.
+"""Where fakehub listens: a loopback address only, over plain HTTP or TLS, and who hears of it.
 
 speedlab never opens a port to the network, so every address is checked to be loopback before it
 is bound. TLS is opt-in: a server context (from :func:`load_tls_context` for the command's
 ``--tls-cert``/``--tls-key``, or any ``ssl.SSLContext`` a test builds, e.g. with ``trustme``)
 turns the same server into an HTTPS one.
+
+A client that sends bytes no HTTP parser accepts, or fails the TLS handshake, gets its 400 or its
+closed connection; the server's console gets no traceback for it (:data:`PROTOCOL_LOGGER`'s filter,
+:func:`quiet_handshake_errors`). An exception in fakehub's own code is still logged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import logging
 import ssl
+from typing import Any
 
 from speedlab._exceptions import UsageError
 
 __all__ = [
     "DEFAULT_HOST",
+    "PROTOCOL_LOGGER",
     "base_url",
     "check_loopback",
     "check_server_context",
     "load_tls_context",
+    "quiet_handshake_errors",
 ]
 
 #: The address the simulator binds by default.
@@ -102,3 +111,35 @@ def base_url(scheme: str, host: str, port: int) -> str:
     ('https://[::1]:8443', 'http://127.0.0.1:80')
     """
     return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+class _QuietClientErrors(logging.Filter):
+    """Drop aiohttp's tracebacks for requests it could not parse and already answered with a 4xx.
+
+    A client that sends garbage gets its 400; the server's console should not get a traceback
+    per such request. An exception in a handler (a 500, a real bug) is still logged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # Imported here: this module is imported without aiohttp (by the limiters' users).
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, HttpProcessingError) and 400 <= (error.code or 0) < 500)
+
+
+#: The logger of fakehub's HTTP connections (aiohttp's "aiohttp.server" otherwise).
+PROTOCOL_LOGGER = logging.getLogger("speedlab.fakehub.protocol")
+PROTOCOL_LOGGER.addFilter(_QuietClientErrors())
+
+
+def quiet_handshake_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Loop exception handler: a client that fails the TLS handshake is not a server error.
+
+    A plain-HTTP request to the HTTPS port, or a client that does not trust the certificate,
+    ends the connection in the handshake; asyncio would log a traceback for each. Anything else
+    goes to the default handler.
+    """
+    if isinstance(context.get("exception"), ssl.SSLError | ConnectionError):
+        return
+    loop.default_exception_handler(context)

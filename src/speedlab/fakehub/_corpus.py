@@ -48,6 +48,7 @@ from speedlab.fakehub._words import (
 
 __all__ = [
     "POOL_LIMIT",
+    "RESULT_SET_CACHE",
     "SORT_KEYS",
     "Corpus",
     "ResultSet",
@@ -63,8 +64,8 @@ SORT_KEYS = ("stars", "forks", "help-wanted-issues", "updated")
 _NOW = 1_788_220_800
 # Oldest creation date (2009-01-01T00:00:00Z).
 _EPOCH = 1_230_768_000
-# Result-set objects kept (each is at most a few hundred KB, usually a few KB).
-_RESULT_SET_CACHE = 512
+#: Result sets a :class:`Corpus` keeps (each at most a few hundred KB, usually a few KB).
+RESULT_SET_CACHE = 512
 
 _API = "https://api.github.com"
 _WEB = "https://github.com"
@@ -139,6 +140,11 @@ class ResultSet:
 
     def __len__(self) -> int:
         return self._pool
+
+    @property
+    def drawn(self) -> int:
+        """How many positions have been drawn so far (the cost of this set in memory)."""
+        return len(self._numbers)
 
     def _draw_to(self, end: int) -> None:
         numbers, rng, total = self._numbers, self._rng, self.total_count
@@ -308,13 +314,17 @@ class Corpus:
         self.null_owner_rate = null_owner_rate
         self._results: OrderedDict[ParsedQuery, ResultSet] = OrderedDict()
 
+    def __len__(self) -> int:
+        """How many result sets are cached (at most a fixed number, whatever the traffic)."""
+        return len(self._results)
+
     def result_set(self, query: ParsedQuery) -> ResultSet:
         """Return the (cached) result set of ``query``."""
         result = self._results.get(query)
         if result is None:
             result = ResultSet(query)
             self._results[query] = result
-            if len(self._results) > _RESULT_SET_CACHE:
+            if len(self._results) > RESULT_SET_CACHE:
                 self._results.popitem(last=False)
         else:
             self._results.move_to_end(query)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import ssl
 import threading
@@ -25,49 +24,26 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from speedlab._exceptions import SpeedlabError, TimeoutExpired, UsageError
-from speedlab.fakehub._address import DEFAULT_HOST, base_url, check_loopback, check_server_context
+from speedlab.fakehub._address import (
+    DEFAULT_HOST,
+    PROTOCOL_LOGGER,
+    base_url,
+    check_loopback,
+    check_server_context,
+    quiet_handshake_errors,
+)
 from speedlab.fakehub._app import SearchService, create_app
 from speedlab.fakehub._config import FakeHubConfig
 from speedlab.fakehub._stats import FakeHubStatistics
 
-__all__ = ["PROTOCOL_LOGGER", "AsyncFakeHub", "FakeHub", "serve"]
+__all__ = ["AsyncFakeHub", "FakeHub", "serve"]
 
 # How long start() and close() wait for the server thread before giving up, in seconds.
 _THREAD_TIMEOUT = 10.0
 # Requests still being served when the server stops get this long to finish, in seconds.
 _SHUTDOWN_GRACE = 0.25
-
-
-class _QuietClientErrors(logging.Filter):
-    """Drop aiohttp's tracebacks for requests it could not parse and already answered with a 4xx.
-
-    A client that sends garbage gets its 400; the server's console should not get a traceback
-    per such request. An exception in a handler (a 500, a real bug) is still logged.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        return not (isinstance(error, HttpProcessingError) and 400 <= (error.code or 0) < 500)
-
-
-#: The logger of fakehub's HTTP connections (aiohttp's "aiohttp.server" otherwise).
-PROTOCOL_LOGGER = logging.getLogger("speedlab.fakehub.protocol")
-PROTOCOL_LOGGER.addFilter(_QuietClientErrors())
-
-
-def _quiet_handshake_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    """Loop exception handler: a client that fails the TLS handshake is not a server error.
-
-    A plain-HTTP request to the HTTPS port, or a client that does not trust the certificate,
-    ends the connection in the handshake; asyncio would log a traceback for each. Anything else
-    goes to the default handler.
-    """
-    if isinstance(context.get("exception"), ssl.SSLError | ConnectionError):
-        return
-    loop.default_exception_handler(context)
 
 
 def _finish(loop: asyncio.AbstractEventLoop) -> None:
@@ -283,7 +259,7 @@ class FakeHub:
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
-        loop.set_exception_handler(_quiet_handshake_errors)
+        loop.set_exception_handler(quiet_handshake_errors)
         self._loop = loop
         try:
             self._stop = asyncio.Event()
@@ -378,7 +354,7 @@ def serve(
 
     async def main() -> FakeHubStatistics:
         loop = asyncio.get_running_loop()
-        loop.set_exception_handler(_quiet_handshake_errors)
+        loop.set_exception_handler(quiet_handshake_errors)
         stop = asyncio.Event()
         installed: list[tuple[signal.Signals, Any]] = []
         for signum in (signal.SIGINT, signal.SIGTERM):
