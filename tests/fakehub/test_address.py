@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from speedlab._exceptions import UsageError
 from speedlab.fakehub import FakeHub, check_loopback, load_tls_context
 from speedlab.fakehub._address import base_url, check_server_context
-from tests.fakehub.client import Tls
+from tests.fakehub.client import MakeHub, Tls, raw_request
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com", "::", ""])
@@ -59,3 +60,22 @@ def test_a_client_context_cannot_serve(tls: Tls) -> None:
         FakeHub(ssl_context=tls.client_context())
     with pytest.raises(UsageError, match=r"server ssl\.SSLContext"):
         check_server_context("cert.pem")  # type: ignore[arg-type]
+
+
+def test_client_garbage_is_quiet_but_a_bug_in_fakehub_is_logged(
+    make_hub: MakeHub, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    hub = make_hub()
+    garbage = raw_request(hub.url, b"/search/repositories?q=x", [(b"Bad", b"\x00")])
+    assert garbage.status == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+    def broken(q: object) -> None:
+        raise RuntimeError("a bug in fakehub")
+
+    monkeypatch.setattr("speedlab.fakehub._app.parse_query", broken)
+    assert raw_request(hub.url, b"/search/repositories?q=x").status == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in errors] == ["speedlab.fakehub.protocol"]
+    assert errors[0].exc_info is not None
+    assert "a bug in fakehub" in str(errors[0].exc_info[1])

@@ -5,8 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 
-from speedlab.fakehub import Corpus, parse_query
-from speedlab.fakehub._pages import Page, PageCache, PageStore, page_body
+import pytest
+
+from speedlab.fakehub import Corpus, FakeHub, parse_query, total_count
+from speedlab.fakehub._pages import Page, PageCache, PageStore, accepts_gzip, page_body
+from tests.fakehub.client import SEARCH, raw_request
 
 
 def test_page_body_joins_encoded_items() -> None:
@@ -73,3 +76,29 @@ def test_an_incomplete_page_keeps_a_prefix_of_the_items() -> None:
     assert partial["incomplete_results"] is True
     assert partial["total_count"] == full["total_count"]
     assert partial["items"] == full["items"][:4]
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip_ok"),
+    [("gzip", True), ("GZIP", True), ("deflate, gzip;q=0.5", True), ("x-gzip", True),
+     ("*", True), ("gzip;q=0", False), ("gzip; q=0.000", False), ("nogzip", False),
+     ("identity", False), ("*, gzip;q=0", False), ("gzip;q=nan", False), ("gzip;q=2", False),
+     ("gzip;q=abc", False), ("", False), (None, False), ("gzip;level=1", True)],
+)  # fmt: skip
+def test_accept_encoding_is_parsed_not_searched(header: str | None, gzip_ok: bool) -> None:
+    assert accepts_gzip(header) is gzip_ok
+
+
+@pytest.mark.parametrize(
+    ("header", "zipped"), [("gzip;q=0", False), ("nogzip", False), ("gzip", True)]
+)
+def test_the_server_compresses_only_when_gzip_is_accepted(
+    hub: FakeHub, header: str, zipped: bool
+) -> None:
+    response = raw_request(
+        hub.url, SEARCH.encode() + b"?q=torch", [(b"Accept-Encoding", header.encode())]
+    )
+    assert response.status == 200
+    assert (response.headers.get("Content-Encoding") == "gzip") is zipped
+    body = gzip.decompress(response.body) if zipped else response.body
+    assert json.loads(body)["total_count"] == total_count(parse_query("torch"))

@@ -98,12 +98,13 @@ def test_many_keywords_stay_cheap_first_pages_draw_only_what_they_show() -> None
     """A benchmark asks page 1 of 10,000 keywords: memory and work stay bounded."""
     corpus = Corpus()
     words = sorted(COMMON_WORDS)
-    for n in range(2_000):
+    for n in range(2 * RESULT_SET_CACHE):
         keyword = words[n % len(words)] if n % 2 else f"topic{n:05d}"
         result = corpus.result_set(parse_query(f"{keyword} language:python"))
         shown = result.page(1, 30, None, "desc")
         assert len(shown) == min(30, result.total_count)
-        assert len({corpus.item(result, p)["id"] for p in shown}) == len(shown)  # rendered
+        if shown:
+            assert corpus.item(result, shown[-1])["language"] == "Python"
         assert result.drawn == len(shown)  # lazily: not the 1000-result pool
         assert len(corpus) <= RESULT_SET_CACHE
     sorted_set = corpus.result_set(parse_query("torch"))

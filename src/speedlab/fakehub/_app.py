@@ -37,7 +37,7 @@ from speedlab.fakehub._config import FakeHubConfig
 from speedlab.fakehub._corpus import SORT_KEYS, Corpus
 from speedlab.fakehub._gates import DEFAULT_API_VERSION, Identity
 from speedlab.fakehub._limits import InFlight, PrimaryLimiter, RateDecision
-from speedlab.fakehub._pages import GZIP_MIN_BYTES, PageStore
+from speedlab.fakehub._pages import GZIP_MIN_BYTES, PageStore, accepts_gzip
 from speedlab.fakehub._paging import beyond_cap, link_header, parse_page, parse_per_page
 from speedlab.fakehub._query import QueryError, parse_query
 from speedlab.fakehub._ratelimit import RATE_LIMIT_PATH, core_decision, rate_limit_body
@@ -336,7 +336,7 @@ class SearchService:
             body = self._pages.incomplete(query, page, kept)
             return self._respond(200, body, headers, "incomplete")
         served = page.body
-        if len(served) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("Accept-Encoding", ""):
+        if len(served) >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("Accept-Encoding")):
             served = self._pages.gzipped(page)
             headers["Content-Encoding"] = "gzip"
         return self._respond(200, served, headers)

@@ -16,13 +16,49 @@ from dataclasses import dataclass
 from speedlab.fakehub._corpus import Corpus
 from speedlab.fakehub._query import ParsedQuery
 
-__all__ = ["GZIP_MIN_BYTES", "Page", "PageCache", "PageStore", "page_body"]
+__all__ = ["GZIP_MIN_BYTES", "Page", "PageCache", "PageStore", "accepts_gzip", "page_body"]
 
 #: Bodies smaller than this are sent uncompressed (gzip would not pay for itself).
 GZIP_MIN_BYTES = 1024
 
 # zlib level for cached pages: most of level 9's ratio at a fraction of its time.
 _GZIP_LEVEL = 5
+
+
+def _weight(params: str) -> float:
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value.strip())
+            except ValueError:
+                return 0.0  # an unreadable weight accepts nothing
+            return weight if 0.0 <= weight <= 1.0 else 0.0  # NaN and out of range too
+    return 1.0
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` value accepts gzip (RFC 9110 §12.5.3).
+
+    ``gzip;q=0`` refuses it, ``*`` accepts it unless gzip is named, and a coding is a whole
+    token: ``nogzip`` is not gzip.
+
+    >>> accepts_gzip("gzip, deflate"), accepts_gzip("gzip;q=0"), accepts_gzip("nogzip")
+    (True, False, False)
+    >>> accepts_gzip("*;q=0.5"), accepts_gzip("*, gzip;q=0"), accepts_gzip(None)
+    (True, False, False)
+    """
+    if not header:
+        return False
+    anything: bool | None = None
+    for part in header.split(","):
+        coding, _, params = part.partition(";")
+        coding = coding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            return _weight(params) > 0.0
+        if coding == "*":
+            anything = _weight(params) > 0.0
+    return bool(anything)
 
 
 def page_body(total: int, items: Sequence[bytes], incomplete: bool = False) -> bytes:
