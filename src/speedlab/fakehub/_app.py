@@ -202,7 +202,7 @@ class SearchService:
             unauthenticated_limit=self._anon_limit,
         )
         if identity is None:
-            rate = self._limiter.peek(f"ip:{request.remote}", self._anon_limit)
+            rate = self._limiter.peek(f"ip:{request.remote or 'unknown'}", self._anon_limit)
             return self._json(401, _gates.BAD_CREDENTIALS_BODY, DEFAULT_API_VERSION, rate)
         raw_version = request.headers.get("X-GitHub-Api-Version")
         version = _gates.select_version(raw_version)

@@ -61,6 +61,9 @@ def _finish(loop: asyncio.AbstractEventLoop) -> None:
 class AsyncFakeHub:
     """The simulator on the running event loop.
 
+    It leaves the caller's loop as it is: unlike :class:`FakeHub` and :func:`serve`, which own
+    their loops, it installs no exception handler, so a failed TLS handshake is logged by asyncio.
+
     Example:
         >>> async def demo() -> str:
         ...     async with AsyncFakeHub(FakeHubConfig()) as hub:
