@@ -6,15 +6,17 @@
   processes) can call it, and ``close()`` stops and joins that thread;
 * :func:`serve` -- the ``speedlab fakehub`` command: serves until SIGINT/SIGTERM (or a duration).
 
-Only loopback addresses are accepted: speedlab never opens a port to the network.
+Where they listen (loopback only, plain HTTP or TLS) is decided in :mod:`._address`. With an
+``ssl_context`` they serve HTTPS; :attr:`~AsyncFakeHub.url` then starts with ``https://``, and so
+do the ``Link`` URLs the server sends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import signal
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -24,20 +26,19 @@ from typing import Any
 from aiohttp import web
 
 from speedlab._exceptions import SpeedlabError, TimeoutExpired, UsageError
-from speedlab.fakehub.app import SearchService, create_app
-from speedlab.fakehub.config import FakeHubConfig
-from speedlab.fakehub.stats import FakeHubStatistics
+from speedlab.fakehub._address import (
+    DEFAULT_HOST,
+    PROTOCOL_LOGGER,
+    base_url,
+    check_loopback,
+    check_server_context,
+    quiet_handshake_errors,
+)
+from speedlab.fakehub._app import SearchService, create_app
+from speedlab.fakehub._config import FakeHubConfig
+from speedlab.fakehub._stats import FakeHubStatistics
 
-__all__ = [
-    "DEFAULT_HOST",
-    "AsyncFakeHub",
-    "FakeHub",
-    "check_loopback",
-    "serve",
-]
-
-#: The address the simulator binds by default.
-DEFAULT_HOST = "127.0.0.1"
+__all__ = ["AsyncFakeHub", "FakeHub", "serve"]
 
 # How long start() and close() wait for the server thread before giving up, in seconds.
 _THREAD_TIMEOUT = 10.0
@@ -45,41 +46,23 @@ _THREAD_TIMEOUT = 10.0
 _SHUTDOWN_GRACE = 0.25
 
 
-def check_loopback(host: str) -> str:
-    """Return the address to bind for ``host``, refusing anything but loopback.
-
-    Args:
-        host: ``localhost`` (bound as 127.0.0.1) or a loopback IP address (127.0.0.0/8, ::1).
-
-    Returns:
-        The IP address to bind.
-
-    Raises:
-        UsageError: ``host`` is not a loopback address.
-
-    >>> check_loopback("localhost")
-    '127.0.0.1'
-    """
-    if host.strip().lower() == "localhost":
-        return DEFAULT_HOST
-    try:
-        address = ipaddress.ip_address(host.strip().strip("[]"))
-    except ValueError:
-        address = None
-    if address is None or not address.is_loopback:
-        raise UsageError(
-            f"refusing to serve on {host!r}: fakehub only binds loopback addresses "
-            "(127.0.0.1, ::1 or localhost)"
-        )
-    return str(address)
-
-
-def _url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left on the server's loop (connections still in their TLS handshake)."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    # One more turn: closed transports run their connection_lost and release their sockets.
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.run_until_complete(loop.shutdown_asyncgens())
 
 
 class AsyncFakeHub:
     """The simulator on the running event loop.
+
+    It leaves the caller's loop as it is: unlike :class:`FakeHub` and :func:`serve`, which own
+    their loops, it installs no exception handler, so a failed TLS handshake is logged by asyncio.
 
     Example:
         >>> async def demo() -> str:
@@ -94,6 +77,7 @@ class AsyncFakeHub:
         port: int = 0,
         *,
         clock: Callable[[], float] = time.time,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare a simulator; nothing listens until :meth:`start`.
 
@@ -102,18 +86,28 @@ class AsyncFakeHub:
             host: a loopback address to bind.
             port: the TCP port; 0 picks a free one (read it from :attr:`url`).
             clock: epoch seconds now, for the rate-limit windows.
+            ssl_context: a server TLS context to serve HTTPS (see :func:`load_tls_context`);
+                ``None`` serves plain HTTP.
 
         Raises:
-            UsageError: ``host`` is not loopback or ``port`` is out of range.
+            UsageError: ``host`` is not loopback, ``port`` is out of range, or ``ssl_context``
+                is not a server context.
         """
         if not (isinstance(port, int) and 0 <= port <= 65535):
             raise UsageError(f"port must be in 0..65535, got {port!r}")
+        check_server_context(ssl_context)
         self.config = config or FakeHubConfig()
         self.host = check_loopback(host)
         self._port = port
+        self._ssl_context = ssl_context
         self.service = SearchService(self.config, clock=clock)
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        """``https`` with a TLS context, else ``http``."""
+        return "http" if self._ssl_context is None else "https"
 
     @property
     def url(self) -> str:
@@ -135,10 +129,13 @@ class AsyncFakeHub:
         if self._runner is not None:
             return
         runner = web.AppRunner(
-            create_app(self.service), access_log=None, shutdown_timeout=_SHUTDOWN_GRACE
+            create_app(self.service),
+            access_log=None,
+            logger=PROTOCOL_LOGGER,
+            shutdown_timeout=_SHUTDOWN_GRACE,
         )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self._port)
+        site = web.TCPSite(runner, self.host, self._port, ssl_context=self._ssl_context)
         try:
             await site.start()
         except OSError as exc:
@@ -146,14 +143,25 @@ class AsyncFakeHub:
             raise UsageError(f"cannot serve on {self.host}:{self._port}: {exc.strerror}") from exc
         self._runner = runner
         port = int(runner.addresses[0][1])
-        self._url = _url(self.host, port)
+        self._url = base_url(self.scheme, self.host, port)
+        if self.config.public_url is None:
+            self.service.origin = self._url
 
     async def aclose(self) -> None:
         """Stop serving; requests in progress get a short grace period. Idempotent."""
         runner, self._runner = self._runner, None
         if runner is not None:
+            server = runner.server
+            connections = server.connections if server is not None else []
+            transports = [c.transport for c in connections if c.transport is not None]
             await runner.cleanup()
+            # A TLS connection closed by cleanup() then waits for the client's close_notify, up
+            # to 30 s, holding its socket: cut it now that every request has had its grace.
+            for transport in transports:
+                transport.abort()
+            await asyncio.sleep(0)  # let the aborted transports release their sockets
         self._url = None
+        self.service.origin = self.config.public_url
 
     async def __aenter__(self) -> AsyncFakeHub:
         await self.start()
@@ -194,6 +202,7 @@ class FakeHub:
         port: int = 0,
         *,
         clock: Callable[[], float] = time.time,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare a simulator; nothing runs until :meth:`start` (or ``with``).
 
@@ -202,11 +211,13 @@ class FakeHub:
             host: a loopback address to bind.
             port: the TCP port; 0 picks a free one (read it from :attr:`url`).
             clock: epoch seconds now, for the rate-limit windows.
+            ssl_context: a server TLS context to serve HTTPS; ``None`` serves plain HTTP.
 
         Raises:
-            UsageError: ``host`` is not loopback or ``port`` is out of range.
+            UsageError: ``host`` is not loopback, ``port`` is out of range, or ``ssl_context``
+                is not a server context.
         """
-        self._hub = AsyncFakeHub(config, host, port, clock=clock)
+        self._hub = AsyncFakeHub(config, host, port, clock=clock, ssl_context=ssl_context)
         self.config = self._hub.config
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -251,6 +262,7 @@ class FakeHub:
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
+        loop.set_exception_handler(quiet_handshake_errors)
         self._loop = loop
         try:
             self._stop = asyncio.Event()
@@ -266,8 +278,10 @@ class FakeHub:
             finally:
                 loop.run_until_complete(self._hub.aclose())
         finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+            try:
+                _finish(loop)
+            finally:
+                loop.close()
 
     def close(self, *, timeout: float = _THREAD_TIMEOUT) -> None:
         """Stop the server and join its thread. Idempotent.
@@ -318,6 +332,7 @@ def serve(
     *,
     ready: Callable[[str], None] | None = None,
     duration: float | None = None,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> FakeHubStatistics:
     """Serve in the foreground until SIGINT or SIGTERM (or ``duration`` seconds), then stop.
 
@@ -327,6 +342,7 @@ def serve(
         port: the TCP port; 0 picks a free one.
         ready: called with the URL once the server listens.
         duration: stop by itself after this many seconds (``None``: only on a signal).
+        ssl_context: a server TLS context to serve HTTPS; ``None`` serves plain HTTP.
 
     Returns:
         The final statistics.
@@ -337,10 +353,11 @@ def serve(
     Example:
         >>> stats = serve(FakeHubConfig(), duration=0.01)
     """
-    hub = AsyncFakeHub(config, host, port)
+    hub = AsyncFakeHub(config, host, port, ssl_context=ssl_context)
 
     async def main() -> FakeHubStatistics:
         loop = asyncio.get_running_loop()
+        loop.set_exception_handler(quiet_handshake_errors)
         stop = asyncio.Event()
         installed: list[tuple[signal.Signals, Any]] = []
         for signum in (signal.SIGINT, signal.SIGTERM):

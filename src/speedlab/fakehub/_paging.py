@@ -1,7 +1,12 @@
 """Search pagination exactly as GitHub does it: lenient parameters, a hard cap, ``Link`` URLs.
 
 Clients are told to follow ``Link: rel="next"`` and never build page URLs, so the ``Link`` header
-must be right to the byte: the client's own parameters in the client's order, ``page`` replaced,
+must be right to the byte, and must point only where the server says: its base URL is fakehub's
+own address, never the request's ``Host`` header; the client's parameters are percent-encoded, so
+none of them can close a ``<...>`` or add a relation. Page numbers are read leniently, as GitHub
+does, and never crash the server however long they are.
+
+Exactly as GitHub: the client's own parameters in the client's order, ``page`` replaced,
 ``q`` re-encoded with ``+`` for a space and ``%3A`` for a colon, ``per_page`` only if the client
 sent it, and ``last`` capped where the 1000-result cap ends (reference §2.3).
 """
@@ -30,24 +35,36 @@ MAX_PER_PAGE = 100
 # Only this many results of a search can ever be fetched.
 RESULT_CAP = 1000
 
+# Longest number read from ``page``/``per_page``; longer ones count as this large value.
+_MAX_DIGITS = 9
+_SATURATED = 1_000_000_000
+
 
 def _positive(raw: str | None) -> int | None:
+    """Read a positive decimal number; ``None`` if it is not one; huge ones saturate.
+
+    ``int()`` is never given more than :data:`_MAX_DIGITS` digits: CPython refuses to convert more
+    than 4300 (a 500 in the server before), and a number that long is past every cap anyway.
+    """
     if raw is None:
         return None
     text = raw.strip()
     if not text.isascii() or not text.isdigit():
         return None
-    value = int(text)
-    return value if value >= 1 else None
+    digits = text.lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return _SATURATED
+    return int(digits) if digits else None
 
 
 def parse_per_page(raw: str | None) -> int:
     """Return the page size GitHub uses for the ``per_page`` value ``raw``.
 
-    Missing, non-numeric or non-positive values give 30; values above 100 give 100.
+    Missing, non-numeric or non-positive values give 30; values above 100 (however many digits
+    they have) give 100.
 
-    >>> parse_per_page("500"), parse_per_page("x"), parse_per_page(None)
-    (100, 30, 30)
+    >>> parse_per_page("500"), parse_per_page("x"), parse_per_page(None), parse_per_page("9" * 5000)
+    (100, 30, 30, 100)
     """
     value = _positive(raw)
     return DEFAULT_PER_PAGE if value is None else min(value, MAX_PER_PAGE)
@@ -56,8 +73,10 @@ def parse_per_page(raw: str | None) -> int:
 def parse_page(raw: str | None) -> int:
     """Return the page number for ``raw``: missing, non-numeric or non-positive values give 1.
 
-    >>> parse_page("3"), parse_page("-2")
-    (3, 1)
+    A number too long to read is a page past the 1000-result cap (GitHub answers 422 for it).
+
+    >>> parse_page("3"), parse_page("-2"), beyond_cap(parse_page("9" * 5000), 100)
+    (3, 1, True)
     """
     value = _positive(raw)
     return 1 if value is None else value
@@ -87,7 +106,9 @@ def link_header(
     """Build GitHub's ``Link`` header for ``page`` of a search, or ``None`` if there is one page.
 
     Args:
-        base_url: scheme, host and path of the endpoint, e.g. ``http://127.0.0.1:8000/search/...``.
+        base_url: scheme, host and path of the endpoint, e.g. ``http://127.0.0.1:8000/search/...``:
+            the server's own validated address, never anything taken from the request (a
+            crafted ``Host`` header would otherwise add links of its own).
         params: the client's decoded query parameters, in the client's order.
         page: the page being served.
         per_page: the effective page size.

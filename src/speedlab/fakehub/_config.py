@@ -18,6 +18,7 @@ Rate limits, decided:
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from dataclasses import dataclass, field
@@ -33,8 +34,10 @@ __all__ = [
     "REALISTIC_AUTHENTICATED_LIMIT",
     "REALISTIC_UNAUTHENTICATED_LIMIT",
     "SUPPORTED_API_VERSIONS",
+    "TOKEN_RE",
     "UNLIMITED",
     "FakeHubConfig",
+    "check_public_url",
     "parse_rate_limit",
 ]
 
@@ -51,8 +54,9 @@ REALISTIC_UNAUTHENTICATED_LIMIT = 10
 # GitHub's Retry-After on a secondary-limit response, and octokit's fallback (reference §3.2).
 DEFAULT_SECONDARY_RETRY_AFTER = 60
 
-# One item in 200 has ``"owner": null`` so that clients must handle the nullable schema.
-DEFAULT_NULL_OWNER_RATE = 0.005
+# No item has ``"owner": null`` unless asked: the schema allows it, but real search results are not
+# seen to have it (issue #7). ``null_owner_rate`` turns it on to test a client's defences.
+DEFAULT_NULL_OWNER_RATE = 0.0
 
 # The API versions GitHub serves today; the first is the default (reference §1.3).
 SUPPORTED_API_VERSIONS = ("2022-11-28", "2026-03-10")
@@ -60,6 +64,17 @@ SUPPORTED_API_VERSIONS = ("2022-11-28", "2026-03-10")
 # Rendered response bodies (plain and gzipped) kept in memory, in bytes: a 30-item page costs
 # about 0.2 MB, so a benchmark's few hundred keywords stay cached across its repeats.
 _DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+
+# ``http(s)://host[:port]`` with a DNS name, an IPv4 address or a bracketed IPv6 address.
+_PUBLIC_URL_RE = re.compile(
+    r"(?P<scheme>https?)://(?P<host>\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)"
+    r"(?::(?P<port>[0-9]{1,5}))?/?",
+    re.IGNORECASE,
+)
+
+#: What a token can be: visible ASCII, no spaces (GitHub's tokens and JWTs all are). Anything else
+#: in an ``Authorization`` header is "Bad credentials".
+TOKEN_RE = re.compile(r"[\x21-\x7e]+")
 
 _RATE_LIMIT_RE = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*(?:s|sec|seconds?)?\s*")
 
@@ -86,6 +101,40 @@ def parse_rate_limit(text: str) -> tuple[int, int]:
     if limit < 1 or window < 1:
         raise UsageError(f"rate limit needs N >= 1 and SECONDS >= 1, got {text!r}")
     return limit, window
+
+
+def check_public_url(url: str) -> str:
+    """Validate the URL fakehub advertises in ``Link`` headers and return it normalised.
+
+    Only a scheme, a host and a port are allowed -- no user, path, query or fragment -- so nothing
+    a client sends can end up in the URLs the server tells it to follow.
+
+    Args:
+        url: ``http://host[:port]`` or ``https://host[:port]``.
+
+    Returns:
+        The URL in lower case, without a trailing slash.
+
+    Raises:
+        UsageError: the URL has another form.
+
+    >>> check_public_url("HTTPS://Hub.Example:8443/")
+    'https://hub.example:8443'
+    """
+    match = _PUBLIC_URL_RE.fullmatch(url) if isinstance(url, str) else None
+    port = match.group("port") if match else None
+    host = match.group("host") if match else ""
+    valid = match is not None and (port is None or 1 <= int(port) <= 65535)
+    if valid and host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            valid = False
+    if not valid:
+        raise UsageError(
+            f"public URL must look like http(s)://HOST[:PORT] with nothing after it, got {url!r}"
+        )
+    return url.lower().rstrip("/")
 
 
 def _check_probability(name: str, value: float) -> None:
@@ -141,8 +190,12 @@ class FakeHubConfig:
     malformed_rate: float = 0.0
     #: Probability of a 200 with ``incomplete_results: true`` and only some of the page's items.
     incomplete_rate: float = 0.0
-    #: Fraction of items whose ``owner`` is ``null`` (deterministic per item; 0 disables).
+    #: Fraction of items whose ``owner`` is ``null`` (deterministic per item; 0, the default,
+    #: disables it).
     null_owner_rate: float = DEFAULT_NULL_OWNER_RATE
+    #: The ``http(s)://host[:port]`` put in ``Link`` headers (e.g. behind a proxy); ``None``: the
+    #: address the server is bound to. Never taken from a request's ``Host`` header.
+    public_url: str | None = None
     #: Accepted tokens; ``None`` accepts any non-empty token, others get 401 "Bad credentials".
     tokens: frozenset[str] | None = None
     #: Seed of the fault and latency random source.
@@ -204,9 +257,11 @@ class FakeHubConfig:
             raise UsageError(f"error statuses must be 5xx codes, got {self.error_statuses!r}")
         if self.tokens is not None:
             tokens = frozenset(self.tokens)
-            if not all(isinstance(t, str) and t and not t.isspace() for t in tokens):
-                raise UsageError("tokens must be non-empty strings")
+            if not all(isinstance(t, str) and TOKEN_RE.fullmatch(t) for t in tokens):
+                raise UsageError("tokens must be non-empty strings of visible ASCII characters")
             object.__setattr__(self, "tokens", tokens)
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", check_public_url(self.public_url))
         if not isinstance(self.seed, int):
             raise UsageError(f"seed must be an integer, got {self.seed!r}")
         if not (isinstance(self.cache_bytes, int) and self.cache_bytes >= 0):
@@ -270,7 +325,11 @@ class FakeHubConfig:
         ]
         if faults:
             parts.append("faults: " + ", ".join(faults))
+        if self.null_owner_rate:
+            parts.append(f"null owners {self.null_owner_rate:g}")
         if self.tokens is not None:
             parts.append(f"{len(self.tokens)} token(s) accepted")
+        if self.public_url is not None:
+            parts.append(f"public URL {self.public_url}")
         parts.append(f"seed {self.seed}")
         return "; ".join(parts)

@@ -11,7 +11,7 @@ import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from speedlab.fakehub.limits import WindowRecord
+from speedlab.fakehub._limits import WindowRecord
 
 __all__ = ["FakeHubStatistics", "StatisticsRecorder"]
 

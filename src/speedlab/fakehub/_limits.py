@@ -10,8 +10,22 @@ limit. (Without the floor, a client waiting for ``reset`` would arrive up to a s
 The secondary limit models GitHub's "no more than N concurrent requests" rule: a request that
 arrives while N others of the same identity are still being served is refused.
 
-Both take an injected ``clock`` so that tests can run them in virtual time, and both are safe to
-read from another thread (the statistics are read while the server runs).
+Both are plain objects with no I/O and no event loop: the server uses them, and so can anything
+that needs GitHub's limits without a server -- a virtual-time simulator, a test double of the API.
+:class:`PrimaryLimiter` reads time only through the injected ``clock`` (epoch seconds), so a test
+can drive it with a list or a mock clock; :class:`InFlight` has no notion of time at all (a request
+is in flight between :meth:`~InFlight.enter` and :meth:`~InFlight.leave`). Both are thread-safe.
+
+    >>> now = [100.0]                                   # a virtual clock
+    >>> search = PrimaryLimiter(window=60, clock=lambda: now[0])
+    >>> [search.acquire("user:1", limit=2).allowed for _ in range(3)]
+    [True, True, False]
+    >>> now[0] = 160.0                                  # the window has reset
+    >>> search.acquire("user:1", limit=2).headers()["x-ratelimit-remaining"]
+    '1'
+
+Memory stays bounded however many identities appear: closed windows are kept in a bounded
+history, and open windows whose time is up are swept out as new identities arrive.
 """
 
 from __future__ import annotations
@@ -32,6 +46,8 @@ __all__ = [
 
 # Closed windows remembered for statistics (oldest forgotten first).
 _WINDOW_HISTORY = 10_000
+# Expired open windows are swept when the open ones reach this many (then twice as many as remain).
+_SWEEP_AT = 1_024
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +61,31 @@ class RateDecision:
     #: Epoch second at which the window ends and the count restarts.
     reset: int
 
-    def headers(self) -> dict[str, str]:
-        """Return the ``x-ratelimit-*`` headers GitHub sends with this state."""
+    def headers(self, resource: str = "search") -> dict[str, str]:
+        """Return the ``x-ratelimit-*`` headers GitHub sends with this state.
+
+        Args:
+            resource: the ``x-ratelimit-resource`` (the limit's name in ``GET /rate_limit``).
+
+        Returns:
+            The five headers, as strings.
+        """
         return {
             "x-ratelimit-limit": str(self.limit),
             "x-ratelimit-remaining": str(self.remaining),
             "x-ratelimit-reset": str(self.reset),
             "x-ratelimit-used": str(self.used),
-            "x-ratelimit-resource": "search",
+            "x-ratelimit-resource": resource,
+        }
+
+    def resource(self, name: str) -> dict[str, int | str]:
+        """Return this state as one entry of ``GET /rate_limit``'s ``resources`` object."""
+        return {
+            "limit": self.limit,
+            "used": self.used,
+            "remaining": self.remaining,
+            "reset": self.reset,
+            "resource": name,
         }
 
 
@@ -84,6 +117,10 @@ class _Window:
 class PrimaryLimiter:
     """GitHub's fixed-window request limit, one window per identity ("bucket").
 
+    The limit is given per call, so one limiter serves identities with different limits (a token
+    gets 30 searches a minute, an address without one 10). Usable on its own: it needs only a
+    clock.
+
     Example:
         >>> now = [1000.7]
         >>> limiter = PrimaryLimiter(window=60, clock=lambda: now[0])
@@ -109,6 +146,7 @@ class PrimaryLimiter:
         self._clock = clock
         self._windows: dict[str, _Window] = {}
         self._closed: deque[WindowRecord] = deque(maxlen=_WINDOW_HISTORY)
+        self._sweep_at = _SWEEP_AT
         self._lock = threading.Lock()
 
     def _current(self, bucket: str, now: float) -> _Window:
@@ -116,10 +154,24 @@ class PrimaryLimiter:
         if window is None or now >= window.reset:
             if window is not None:
                 self._closed.append(window.record(bucket))
+            elif len(self._windows) >= self._sweep_at:
+                self._sweep(now)
             start = math.floor(now)
             window = _Window(start, start + self.window)
             self._windows[bucket] = window
         return window
+
+    def _sweep(self, now: float) -> None:
+        # Amortised O(1): the next sweep waits until the open windows have doubled again.
+        expired = [bucket for bucket, w in self._windows.items() if now >= w.reset]
+        for bucket in expired:
+            self._closed.append(self._windows.pop(bucket).record(bucket))
+        self._sweep_at = max(_SWEEP_AT, 2 * len(self._windows))
+
+    @property
+    def open_windows(self) -> int:
+        """How many identities have a window in memory (expired ones are swept out over time)."""
+        return len(self._windows)
 
     def acquire(self, bucket: str, limit: int) -> RateDecision:
         """Count one request of ``bucket`` and say whether it is within ``limit``.
