@@ -284,10 +284,10 @@ class PrimeSieve:
         primes, offsets = self._base[:dense], self._offsets[:dense]  # views
         for p, j in zip(primes.tolist(), offsets.tolist(), strict=True):
             flags[j::p] = False
-        # The next odd multiple's slot in the next segment: (j - SLOTS) mod p, unless it is
-        # beyond this segment already (a prime whose square is still ahead).
-        ahead = offsets - SEGMENT_SLOTS
-        np.copyto(offsets, np.where(ahead >= 0, ahead, ahead % primes))
+        # The next odd multiple's slot in the next segment is (j - SLOTS) mod p, as j < SLOTS:
+        # a prime joins only when its square (or, far away, its first multiple) is in the
+        # segment being sieved.
+        np.remainder(offsets - SEGMENT_SLOTS, primes, out=offsets)
         if dense < self._base.size:
             primes, offsets = self._base[dense:], self._offsets[dense:]
             hit = np.flatnonzero(offsets < SEGMENT_SLOTS)
