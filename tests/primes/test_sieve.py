@@ -21,8 +21,10 @@ from speedlab.primes import (
 from tests.primes._reference import plain_sieve, primes_in_range
 
 # Bytes a sieve holds besides its sieving primes: the flags, the pre-sieve pattern (one segment
-# plus its 255,255-slot period) and one segment's primes as int64 (at most one per slot).
-SEGMENT_BUFFERS = SEGMENT_BYTES + (SEGMENT_BYTES + 255_255) + 8 * SEGMENT_SLOTS
+# plus its 170,170-slot period) and one segment's primes as int64 (at most one per slot).
+SEGMENT_BUFFERS = SEGMENT_BYTES + (SEGMENT_BYTES + 170_170) + 8 * SEGMENT_SLOTS
+# Bytes per sieving prime: the prime, and the slot of its next multiple in each class.
+PER_BASE_PRIME = 24
 
 
 def _expected_base_primes(sieved_to: int) -> list[int]:
@@ -42,11 +44,11 @@ def test_sieve_state_before_and_after_the_first_segment() -> None:
     assert before.segment_bytes == SEGMENT_BYTES
     assert list(islice(sieve, 5)) == [2, 3, 5, 7, 11]
     after = sieve.statistics()
-    # Segments start at the start (made even): 2 here.
-    assert (after.segments, after.sieved_to) == (1, 2 + SEGMENT_SPAN)
-    expected = _expected_base_primes(2 + SEGMENT_SPAN)
+    # Segments start at the start rounded down to a multiple of 6: 0 here.
+    assert (after.segments, after.sieved_to) == (1, SEGMENT_SPAN)
+    expected = _expected_base_primes(SEGMENT_SPAN)
     assert (after.base_primes, after.largest_base_prime) == (len(expected), expected[-1])
-    assert 0 < after.held_bytes <= SEGMENT_BUFFERS + 16 * after.base_primes
+    assert 0 < after.held_bytes <= SEGMENT_BUFFERS + PER_BASE_PRIME * after.base_primes
 
 
 def test_statistics_are_a_frozen_snapshot() -> None:
@@ -64,19 +66,19 @@ def test_sieve_holds_only_the_primes_up_to_sqrt_n_and_one_segment() -> None:
     stream = iter(sieve)
     held = []
     for _ in range(4):
-        last = list(islice(stream, 150_000))[-1]
+        last = list(islice(stream, 250_000))[-1]
         stats = sieve.statistics()
         # The stream is lazy: it has sieved only the segment holding the last prime yielded.
         assert stats.sieved_to - SEGMENT_SPAN <= last < stats.sieved_to
-        assert stats.segments == (stats.sieved_to - 2) // SEGMENT_SPAN
+        assert stats.segments == stats.sieved_to // SEGMENT_SPAN
         expected = _expected_base_primes(stats.sieved_to)
         assert stats.base_primes == len(expected)
         assert stats.largest_base_prime == expected[-1]
-        assert stats.held_bytes <= SEGMENT_BUFFERS + 16 * stats.base_primes
+        assert stats.held_bytes <= SEGMENT_BUFFERS + PER_BASE_PRIME * stats.base_primes
         held.append(stats.held_bytes)
-    # 600,000 primes reach n ~ 9e6, sqrt(n) ~ 3,000: a few hundred sieving primes, so what the
-    # sieve holds hardly moves while the primes handed out grow fourfold.
-    assert sieve.statistics().base_primes < 450
+    # 10**6 primes reach n ~ 1.6e7, sqrt(n) ~ 4,000: a few hundred sieving primes, so what
+    # the sieve holds hardly moves while the primes handed out grow fourfold.
+    assert sieve.statistics().base_primes < 560
     assert max(held) - min(held) < SEGMENT_BYTES
 
 
@@ -86,9 +88,9 @@ def test_sieve_from_a_large_start_holds_the_primes_up_to_sqrt_of_start() -> None
     first = next(iter(sieve))
     assert first >= start
     stats = sieve.statistics()
-    assert stats.sieved_to == start - 1 + SEGMENT_SPAN
+    assert stats.sieved_to == start - start % 6 + SEGMENT_SPAN
     assert stats.base_primes == len(_expected_base_primes(stats.sieved_to))
-    assert stats.held_bytes <= SEGMENT_BUFFERS + 16 * stats.base_primes
+    assert stats.held_bytes <= SEGMENT_BUFFERS + PER_BASE_PRIME * stats.base_primes
 
 
 def test_iterating_a_sieve_twice_continues_the_same_stream() -> None:
@@ -99,7 +101,7 @@ def test_iterating_a_sieve_twice_continues_the_same_stream() -> None:
 
 
 def test_a_bounded_sieve_stops_at_stop_and_sieves_no_further() -> None:
-    start, stop = 10**7 + 1, 10**7 + SEGMENT_SPAN + 1001  # one full segment, then 1,001 numbers
+    start, stop = 10**7 + 1, 10**7 + SEGMENT_SPAN + 1001  # one full segment, then a bit more
     sieve = PrimeSieve(start, stop=stop)
     assert list(sieve) == primes_in_range(start, stop)
     stats = sieve.statistics()

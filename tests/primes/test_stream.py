@@ -24,9 +24,9 @@ from tests.primes._reference import plain_sieve, primes_from, primes_in_range
 
 SMALL_PRIMES = plain_sieve(10**5)
 
-# From here on, some sieving primes are "sparse" (>= SEGMENT_SLOTS / 8: cleared by index
+# From here on, some sieving primes are "sparse" (>= SEGMENT_SLOTS / 16: cleared by index
 # arrays, not by strided slices): their squares are above this.
-SPARSE_FROM = (SEGMENT_SLOTS // 8) ** 2
+SPARSE_FROM = (SEGMENT_SLOTS // 16) ** 2
 
 
 # --- is_prime ---------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_prime_stream_is_a_lazy_iterator_of_plain_ints() -> None:
 
 
 def test_prime_stream_equals_a_plain_sieve_across_many_segments() -> None:
-    limit = 7 * SEGMENT_SPAN + 12_345
+    limit = 4 * SEGMENT_SPAN + 12_345
     expected = plain_sieve(limit)
     assert list(islice(prime_stream(), len(expected))) == expected
 
@@ -124,7 +124,7 @@ def test_prime_stream_across_two_segment_edges_far_away() -> None:
 
 
 def _boundary_starts() -> list[int]:
-    starts = set(range(20))
+    starts = set(range(50))  # 2, 3 and the pre-sieved primes 5..17 in the first segment
     for k in range(1, 4):  # the edges of the first segments
         starts.update(k * SEGMENT_SPAN + d for d in range(-3, 4))
     for p in (19, 23, 29, 461, 463, 467, 2003):  # squares of sieving primes, around them

@@ -3,28 +3,38 @@
 Why this shape: a pure-Python sieve spends its time in the interpreter, one step per prime or
 per multiple, and a C++ library (primesieve) hands out one prime per call.  Here every loop over
 numbers runs inside numpy, and the only per-prime work left in Python is what any stream of
-Python ints must pay: making the int object (``ndarray.tolist``) and handing it over.
+Python ints must pay: making each int object and handing it over.
 
-How one segment is sieved (:data:`SEGMENT_SLOTS` odd numbers, one bool flag each):
+How one segment is sieved: it has :data:`SEGMENT_SLOTS` flags, one per number ``6k + 1`` or
+``6k + 5`` (the only candidates above 3), interleaved so that slot ``i`` stands for
+``low + 3i + 1 + (i & 1)`` and the flags are in increasing order of the numbers.
 
-* The multiples of 3, 5, 7, 11, 13 and 17 are cleared by copying a slice of a precomputed
-  pattern (period 255,255 odd numbers), taken at the segment's offset in that period.
-* Each sieving prime ``p`` below ``SEGMENT_SLOTS / 8`` clears its odd multiples with one strided
-  assignment ``flags[j::p] = False``; the larger ones hit the segment at most 8 times, so they
-  are cleared all together with index arrays, a round per hit.  Every prime's next multiple
-  (its slot ``j``) is carried from segment to segment in an int64 array, updated by numpy.
-* ``flatnonzero`` turns the flags into the segment's primes (int64), handed out as Python ints
-  through ``tolist()`` in chunks of :data:`_CHUNK`.
+* The multiples of 5, 7, 11, 13 and 17 are cleared by copying a slice of a precomputed pattern
+  (period 170,170 slots), taken at the segment's offset in that period.
+* A sieving prime ``p`` has one multiple every ``6p`` numbers in each of the two classes, that
+  is one every ``2p`` slots: each prime below ``SEGMENT_SLOTS / 16`` clears them with two
+  strided assignments ``flags[j::2p] = False``; the larger ones hit the segment at most 8 times
+  per class, so they are cleared all together with index arrays, a round per hit.  Each
+  prime's next slot in each class is carried from segment to segment in an int64 array.
+* ``flatnonzero`` turns the flags into the segment's primes (int64), and ``struct.unpack_from``
+  turns them into tuples of Python ints, :data:`_CHUNK` at a time, read in place (measured
+  faster than ``ndarray.tolist``).  The stream is ``itertools.chain`` over those tuples.
 
 Sieving primes are added when a segment reaches ``p * p``: the sieve holds the primes up to
-``sqrt(n)`` (16 bytes each: the prime and its next slot) plus one segment's buffers, so its
-memory is ``O(sqrt(n))`` however long it runs; :meth:`PrimeSieve.statistics` reports both.
+``sqrt(n)`` (24 bytes each: the prime and its next slot in each class) plus one segment's
+buffers, so its memory is ``O(sqrt(n))`` however long it runs; :meth:`PrimeSieve.statistics`
+reports both.  Why 2**19 slots (1.57 million numbers): the Python work per segment is two
+slice assignments per small sieving prime, which larger segments amortise, while the flags
+(512 KiB) still fit a core's L2 cache; 2**18 was 2% slower on the first 10**6 primes and 15%
+slower on the first 10**7, 2**20 no faster.  The mod-6 slots beat one flag per odd number
+(the first version) by about 6%.
 
 The bound: every number is an int64, and every intermediate value (``p * p``, a multiple plus
-``2p``) stays below ``2**63`` as long as the numbers stay below :data:`PRIME_STREAM_LIMIT`
-(``2**62``).  A start at or above it is refused; an unbounded stream that reaches it raises
+``6p``) stays below ``2**63`` as long as the numbers stay below :data:`PRIME_STREAM_LIMIT`
+(``2**62``).  A start above it is refused; an unbounded stream that reaches it raises
 ``OverflowError`` rather than give a wrong answer.  Long before that, the cost of a far start
-is the sieving primes up to ``sqrt(start)``: about 1.3 MB at ``10**12``, 92 MB at ``10**16``.
+is the sieving primes up to ``sqrt(start)``: about 2 MB and 0.01 s at ``10**12``, 16 MB and
+0.2 s at ``10**14``, 140 MB and 2 s at ``10**16``.
 
 numpy is imported when the first segment is sieved, not when this module is imported, so that
 ``import speedlab`` and ``speedlab --help`` stay fast.
@@ -33,7 +43,8 @@ numpy is imported when the first segment is sieved, not when this module is impo
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Iterator
+import struct
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -56,21 +67,19 @@ __all__ = [
     "PrimeSieveStatistics",
 ]
 
-#: Odd numbers per segment, one flag byte each: 256 KiB, which fits a core's L2 cache, and
-#: large enough that the per-segment Python work (one strided assignment per small sieving
-#: prime) stays a few percent of the total (2**17 to 2**19 measured within 10% here).
-SEGMENT_SLOTS = 2**18
-#: Consecutive integers one segment covers (odd and even).
-SEGMENT_SPAN = 2 * SEGMENT_SLOTS
+#: Candidate slots (numbers 6k + 1 and 6k + 5) per segment, one flag byte each.
+SEGMENT_SLOTS = 2**19
+#: Consecutive integers one segment covers (a third of them are candidates, 6k + 1 and 6k + 5).
+SEGMENT_SPAN = 3 * SEGMENT_SLOTS
 #: Bytes of sieve flags in one segment.
 SEGMENT_BYTES = SEGMENT_SLOTS
 #: Every number the sieve handles is below this: int64 arithmetic stays exact under it.
 PRIME_STREAM_LIMIT = 2**62
 
-_PRESIEVE = (3, 5, 7, 11, 13, 17)  # cleared by copying a pattern, never sieved one by one
-_PERIOD = math.prod(_PRESIEVE)  # odd numbers after which the pattern repeats (255,255)
-_SPARSE = 8  # primes >= SEGMENT_SLOTS / _SPARSE hit a segment at most _SPARSE times
-_CHUNK = 8192  # primes per list handed to the consumer (bounds the Python objects alive)
+_PRESIEVE = (5, 7, 11, 13, 17)  # cleared by copying a pattern, never sieved one by one
+_PERIOD = 2 * math.prod(_PRESIEVE)  # slots after which the pattern repeats (170,170)
+_SPARSE = 8  # primes >= SEGMENT_SLOTS / (2 * _SPARSE) hit each class at most _SPARSE times
+_CHUNK = 8192  # primes per tuple handed to the consumer (bounds the Python objects alive)
 _RANGE_SLOTS = 2**20  # odd numbers per block when sieving primes in a range (far starts)
 
 
@@ -134,8 +143,13 @@ def _odd_primes_between(lo: int, hi: int) -> _Ints:
     return np.concatenate(parts)
 
 
+def _slots_below(span: int) -> int:
+    """Count the slots of numbers ``< low + span`` in a segment from ``low`` (a multiple of 6)."""
+    return 2 * (span // 6) + (span % 6 >= 2)
+
+
 def _presieve_pattern() -> _Flags:
-    """Flags of ``SEGMENT_SLOTS + _PERIOD`` odd numbers from 1 with the multiples of 3..17 cleared.
+    """Flags of ``SEGMENT_SLOTS + _PERIOD`` slots from 0 with the multiples of 5..17 cleared.
 
     Any segment's first flags are the slice of this pattern at its offset in the period.
     """
@@ -143,7 +157,9 @@ def _presieve_pattern() -> _Flags:
 
     flags = np.ones(SEGMENT_SLOTS + _PERIOD, dtype=np.bool_)
     for q in _PRESIEVE:
-        flags[(q - 1) // 2 :: q] = False  # 2i + 1 is a multiple of q when i = (q - 1) / 2 mod q
+        for i in range(2 * q):  # one multiple of q in each class, then every 2q slots
+            if (3 * i + 1 + (i & 1)) % q == 0:
+                flags[i :: 2 * q] = False
     return flags
 
 
@@ -160,7 +176,8 @@ class PrimeSieveStatistics:
         largest_base_prime: The largest of them, 0 when there are none.
         segment_bytes: Bytes of sieve flags per segment (fixed, :data:`SEGMENT_BYTES`).
         held_bytes: Bytes of every numpy buffer the sieve holds now: the pattern, the flags, the
-            last segment's primes, and 16 bytes per sieving prime (the prime and its next slot).
+            last segment's primes, and 24 bytes per sieving prime (the prime and its next slot
+            in each class).
     """
 
     start: int
@@ -215,7 +232,7 @@ class PrimeSieve:
     def __iter__(self) -> Iterator[int]:
         """Return the stream (the same iterator on every call).
 
-        It is ``itertools.chain`` over lists of ints, fed by a generator resumed once per chunk
+        It is ``itertools.chain`` over tuples of ints, fed by a generator resumed once per chunk
         of primes: a consumer's ``next`` runs C code only, no Python frame per prime.
         """
         return self._stream
@@ -234,39 +251,47 @@ class PrimeSieve:
             held_bytes=self._held_bytes,
         )
 
-    def _chunks(self) -> Generator[list[int], None, None]:
-        """Sieve segment after segment; yield each one's primes as lists of Python ints."""
+    def _chunks(self) -> Generator[Sequence[int], None, None]:
+        """Sieve segment after segment; yield each one's primes as tuples of Python ints."""
         import numpy as np
 
         start = self._start
         stop = PRIME_STREAM_LIMIT if self._stop is None else self._stop
-        if start <= 2 < stop:
-            yield [2]
+        small = tuple(p for p in (2, 3) if start <= p < stop)
+        if small:
+            yield small
+        unpack_chunk = struct.Struct(f"{_CHUNK}q").unpack_from
         pattern = _presieve_pattern()
         flags = np.empty(SEGMENT_SLOTS, dtype=np.bool_)
-        low = start - start % 2  # even, so slot i stands for the odd number low + 2i + 1
+        low = start - start % 6  # slot i stands for low + 3i + 1 + (i & 1): 6k + 1, 6k + 5
         while low < stop:
             high = min(low + SEGMENT_SPAN, stop)
             self._add_base_primes(math.isqrt(high - 1), low)
-            at = (low // 2) % _PERIOD
+            at = 2 * ((low // 6) % (_PERIOD // 2))
             np.copyto(flags, pattern[at : at + SEGMENT_SLOTS])
-            if low < _PRESIEVE[-1]:  # the first segment: the pattern cleared 3..17 themselves
-                for q in _PRESIEVE:
-                    if q > low:
-                        flags[(q - low - 1) // 2] = True
+            if low < _PRESIEVE[-1]:  # the first segment: the pattern cleared 5..17 themselves
+                flags[[(q - low) // 3 for q in _PRESIEVE if q > low]] = True
                 if low == 0:
                     flags[0] = False  # 1 is not prime
+            if start > low + 1:  # the first segment: 6k + 1 is below start
+                flags[0] = False
             self._strike(flags)
             if high - low < SEGMENT_SPAN:  # the last segment of a bounded stream
-                flags[(high - low) // 2 :] = False
+                flags[_slots_below(high - low) :] = False
             found = np.flatnonzero(flags).astype(np.int64, copy=False)
-            found *= 2
+            odd = found & 1
+            found *= 3
+            found += odd
             found += low + 1
             self._segments += 1
             self._sieved_to = high
             self._held_bytes = pattern.nbytes + flags.nbytes + found.nbytes + self._base_bytes()
-            for first in range(0, found.size, _CHUNK):
-                yield found[first : first + _CHUNK].tolist()
+            view = found.data  # struct reads the int64s in place
+            full, rest = divmod(found.size, _CHUNK)
+            for chunk in range(full):
+                yield unpack_chunk(view, chunk * _CHUNK * 8)
+            if rest:
+                yield struct.unpack_from(f"{rest}q", view, full * _CHUNK * 8)
             low = high
         if self._stop is None:
             raise OverflowError(
@@ -281,28 +306,30 @@ class PrimeSieve:
         if self._base is None or self._offsets is None:
             return
         dense = self._dense
-        primes, offsets = self._base[:dense], self._offsets[:dense]  # views
-        for p, j in zip(primes.tolist(), offsets.tolist(), strict=True):
-            flags[j::p] = False
-        # The next odd multiple's slot in the next segment is (j - SLOTS) mod p, as j < SLOTS:
-        # a prime joins only when its square (or, far away, its first multiple) is in the
-        # segment being sieved.
-        np.remainder(offsets - SEGMENT_SLOTS, primes, out=offsets)
+        steps = 2 * self._base[:dense]  # a prime's multiples in one class are 6p apart: 2p slots
+        offsets = self._offsets[:, :dense]  # a view
+        for step, a, b in zip(steps.tolist(), *offsets.tolist(), strict=True):
+            flags[a::step] = False
+            flags[b::step] = False
+        # The next multiple's slot in the next segment is (j - SLOTS) mod 2p: j - SLOTS < 2p
+        # (a prime joins only when its square, or its first multiple far away, is in reach).
+        np.remainder(offsets - SEGMENT_SLOTS, steps, out=offsets)
         if dense < self._base.size:
-            primes, offsets = self._base[dense:], self._offsets[dense:]
-            hit = np.flatnonzero(offsets < SEGMENT_SLOTS)
-            while hit.size:  # at most _SPARSE rounds
-                flags[offsets[hit]] = False
-                offsets[hit] += primes[hit]
-                hit = hit[offsets[hit] < SEGMENT_SLOTS]
-            offsets -= SEGMENT_SLOTS
+            steps = 2 * self._base[dense:]
+            for offsets in self._offsets[:, dense:]:  # the two classes, as views
+                hit = np.flatnonzero(offsets < SEGMENT_SLOTS)
+                while hit.size:  # at most _SPARSE rounds
+                    flags[offsets[hit]] = False
+                    offsets[hit] += steps[hit]
+                    hit = hit[offsets[hit] < SEGMENT_SLOTS]
+                offsets -= SEGMENT_SLOTS
 
     def _add_base_primes(self, limit: int, low: int) -> None:
-        """Add the sieving primes up to ``limit``, with the slot of their first odd multiple.
+        """Add the sieving primes up to ``limit``, with the slots of their first multiples.
 
-        The first multiple that needs clearing is ``p * p`` (smaller ones have a smaller
-        factor) or the first multiple from ``low``, whichever is larger; odd, since even
-        numbers have no slot.
+        For each class (6k + 1, 6k + 5) the first multiple ``m * p`` that needs clearing has
+        ``m >= p`` (smaller ones have a smaller factor), ``m * p >= low``, and ``m * p`` in the
+        class: ``m = r * p (mod 6)`` for the class's residue r, since ``p * p = 1 (mod 6)``.
         """
         import numpy as np
 
@@ -312,15 +339,17 @@ class PrimeSieve:
         self._limit = limit
         if not new.size:
             return
-        first = np.maximum(new * new, -(-low // new) * new)
-        first += new * (first % 2 == 0)
-        slots = (first - low - 1) // 2
+        least = np.maximum(new, -(-low // new))
+        slots = np.empty((2, new.size), dtype=np.int64)
+        for row, residue in enumerate((1, 5)):
+            m = least + (residue * new - least) % 6
+            slots[row] = (m * new - low) // 6 * 2 + row
         if self._base is None or self._offsets is None:
             self._base, self._offsets = new, slots
         else:
             self._base = np.concatenate((self._base, new))
-            self._offsets = np.concatenate((self._offsets, slots))
-        self._dense = int(np.searchsorted(self._base, SEGMENT_SLOTS // _SPARSE))
+            self._offsets = np.concatenate((self._offsets, slots), axis=1)
+        self._dense = int(np.searchsorted(self._base, SEGMENT_SLOTS // (2 * _SPARSE)))
 
     def _base_bytes(self) -> int:
         if self._base is None or self._offsets is None:

@@ -69,7 +69,7 @@ def prime_stream(start: int = 2) -> Iterator[int]:
     The same sequence as the lecture's ``naive_prime_stream`` (from ``start``), produced by a
     segmented sieve (:class:`PrimeSieve`): memory stays at the sieving primes up to ``sqrt`` of
     the current number plus one segment, however long it runs.  The iterator is
-    ``itertools.chain`` over lists of ints, so no Python frame is resumed per prime.
+    ``itertools.chain`` over tuples of ints, so no Python frame is resumed per prime.
 
     Args:
         start: The smallest number to consider (``0 <= start <= 2**62``; default 2).
