@@ -34,7 +34,8 @@ The bound: every number is an int64, and every intermediate value (``p * p``, a 
 (``2**62``).  A start above it is refused; an unbounded stream that reaches it raises
 ``OverflowError`` rather than give a wrong answer.  Long before that, the cost of a far start
 is the sieving primes up to ``sqrt(start)``: the first prime comes after 15 ms holding 3.4 MiB
-at ``10**12``, 60 ms and 17 MiB at ``10**14``, about 1 s and 133 MiB at ``10**16``.
+at ``10**12``, 60 ms and 17 MiB at ``10**14``, about 1 s and 133 MiB at ``10**16``, and near
+``2**62`` some 10**8 sieving primes (2.5 GB): allowed, since it is exact, but not quick.
 
 numpy is imported when the first segment is sieved, not when this module is imported, so that
 ``import speedlab`` and ``speedlab --help`` stay fast.
@@ -227,8 +228,8 @@ class PrimeSieve:
         self._stop = stop
         self._limit = _PRESIEVE[-1]  # every prime above 17 and <= _limit is in _base
         self._base: _Ints | None = None  # sieving primes, increasing
-        self._offsets: _Ints | None = None  # slot of each one's next odd multiple
-        self._dense = 0  # how many of _base are below SEGMENT_SLOTS / _SPARSE
+        self._offsets: _Ints | None = None  # (2, n): slot of each one's next multiple, per class
+        self._dense = 0  # how many of _base are below SEGMENT_SLOTS / (2 * _SPARSE)
         self._segments = 0
         self._sieved_to = 0
         self._held_bytes = 0
