@@ -28,14 +28,20 @@ demo: $(STAMP)
 	$(BIN)/speedlab demo
 
 # primesieve (the C++ speed anchor of benchmarks/primes.py) builds from source: it needs
-# Debian's libprimesieve-dev and a C++ compiler, then the pinned PyPI package.
+# Debian's libprimesieve-dev and a C++ compiler, then the pinned PyPI package. Installing them
+# needs root; without it (or without apt-get) each step says so in one line and the benchmark
+# skips only primesieve's row.
 bench: $(STAMP)
-	dpkg -s libprimesieve-dev g++ >/dev/null 2>&1 || \
-		(apt-get update -qq && apt-get install -y -qq libprimesieve-dev g++)
-	$(BIN)/python -c 'import primesieve' 2>/dev/null || \
-		$(BIN)/python -m pip install --quiet -c constraints.txt 'primesieve==2.3.4'
-	$(BIN)/python -c 'import orjson' 2>/dev/null || \
-		$(BIN)/python -m pip install --quiet -c constraints.txt 'orjson==3.13.0'
+	@$(BIN)/python -c 'import primesieve' 2>/dev/null || { \
+		dpkg -s libprimesieve-dev g++ >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq libprimesieve-dev g++; } >/dev/null 2>&1 || \
+		echo "make bench: cannot apt-get install libprimesieve-dev g++ (needs root and Debian)"; \
+		$(BIN)/python -m pip install --quiet -c constraints.txt primesieve >/dev/null 2>&1 || \
+		echo "make bench: cannot build the primesieve package; benchmarks/primes.py skips it"; \
+	}
+	@$(BIN)/python -c 'import orjson' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c constraints.txt 'orjson==3.13.0' || \
+		echo "make bench: cannot install orjson; benchmarks/parse.py skips it"
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
 	$(BIN)/python benchmarks/parse.py

@@ -1,6 +1,6 @@
 """The ``speedlab primes`` subcommand: print primes from the fast stream, or check numbers.
 
-It only checks the arguments and writes what :mod:`speedlab.lesson.primes` produces.  Output is
+It only checks the arguments and writes what :mod:`speedlab.primes` produces.  Output is
 streamed in blocks, so ``--count 100000000`` needs no more memory than ``--count 10``, and a
 reader that stops early (``| head -3``) ends the command quietly instead of with a traceback.
 """
@@ -16,7 +16,7 @@ from typing import Annotated, TextIO
 import typer
 
 from speedlab._exceptions import UsageError
-from speedlab.lesson.primes import Primality, first_primes, primality, primes_below
+from speedlab.primes import Primality, first_primes, primality, primes_below
 
 __all__ = ["MAX_BELOW", "MAX_CHECK", "MAX_COUNT", "MAX_START", "register"]
 
