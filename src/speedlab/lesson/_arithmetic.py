@@ -107,8 +107,12 @@ class AnswerError(UsageError):
 
 def _quote(text: str) -> str:
     """The student's text, escaped (no control characters reach the terminal) and shortened."""
-    shown = text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
-    return repr(shown)
+    quoted = repr(text)
+    cut = text[:_QUOTE_CHARS]
+    while len(quoted) > _QUOTE_CHARS + 2:  # escapes count: "\U0002ebe1" is ten characters
+        cut = cut[:-1]
+        quoted = repr(cut + "…")
+    return quoted
 
 
 def evaluate_answer(text: str) -> Number:
