@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 import pytest
 
 from speedlab.lesson._asyncio_demo import mask_addresses, round_to_tick, show_asyncio_basics
+from tests.lesson._lines import notes_of
 
 TICK = 0.001  # real asyncio sleeps of 5 ms; the measured times come from a fake clock
 
@@ -102,6 +103,6 @@ def test_the_mistakes_show_python_s_own_words_without_addresses() -> None:
 def test_tick_zero_says_so_and_notes_only_add_lines() -> None:
     quiet = run_demo([0] * 5, tick=0, notes=False)
     loud = run_demo([0] * 5, tick=0)
-    notes = " ".join(line.removeprefix("# ") for line in loud if line.startswith("# "))
+    notes = notes_of(loud)
     assert "With --tick 0 nothing sleeps, so every wall time is 0 s." in notes
     assert [line for line in loud if not line.startswith("# ")] == quiet

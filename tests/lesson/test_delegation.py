@@ -17,6 +17,7 @@ from speedlab.lesson.delegation import (
     show_delegation,
     tick_steps,
 )
+from tests.lesson._lines import notes_of, output_of
 
 
 def test_endless_primary_passes_the_secondary_through_then_its_name() -> None:
@@ -141,11 +142,6 @@ def test_collecting_primary_returns_every_result() -> None:
     assert stop.value.value == ["", "x", "xx"]
 
 
-def output_of(lines: list[str]) -> list[str]:
-    """The programs' own output: no code, no headings, no notes."""
-    return [line for line in lines if not line.startswith((">>> ", "... ", "-- ", "# "))]
-
-
 def test_show_delegation_prints_the_three_programs_with_the_lecture_steps() -> None:
     lines: list[str] = []
     show_delegation(rng=random.Random(1), tick=0, echo=lines.append, notes=False)
@@ -168,7 +164,7 @@ def test_show_delegation_prints_the_three_programs_with_the_lecture_steps() -> N
 def test_show_delegation_explains_one_step_one_yield() -> None:
     lines: list[str] = []
     show_delegation(rng=random.Random(1), tick=0, echo=lines.append)
-    notes = " ".join(line.removeprefix("# ") for line in lines if line.startswith("# "))
+    notes = notes_of(lines)
     assert "One step of the loop is one yield of the primary the coin chose" in notes
 
 

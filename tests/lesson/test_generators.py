@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from speedlab.lesson.generators import drain, gen_fun, gen_fun_with_return, show_generators
+from tests.lesson._lines import notes_of
 
 
 def test_for_loop_sees_42_43_44() -> None:
@@ -78,6 +79,6 @@ def test_show_generators_walks_the_protocol_like_the_lecture_notebook() -> None:
 def test_show_generators_explains_what_return_becomes() -> None:
     lines: list[str] = []
     show_generators(echo=lines.append)
-    notes = " ".join(line.removeprefix("# ") for line in lines if line.startswith("# "))
+    notes = notes_of(lines)
     assert "the value travels inside the StopIteration, as e.value" in notes
     assert "three spellings of the same step" in notes

@@ -21,6 +21,7 @@ from speedlab.lesson.request_runner import (
     runner,
     show_runner,
 )
+from tests.lesson._lines import notes_of
 
 
 def replay(ns: list[int], seed: int) -> list[str]:
@@ -199,6 +200,6 @@ def test_results_come_in_the_order_the_commands_finish_whatever_the_seed() -> No
 def test_show_runner_explains_the_order_of_the_results() -> None:
     lines: list[str] = []
     show_runner(seed=1, echo=lines.append)
-    notes = " ".join(line.removeprefix("# ") for line in lines if line.startswith("# "))
+    notes = notes_of(lines)
     assert "The results come in the order the commands finish" in notes
     assert "repeater(2) needs 5 turns, repeater(6) 13 and repeater(10) 21" in notes

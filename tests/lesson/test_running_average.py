@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from speedlab.lesson.running_average import averager, running_means, show_averager
+from tests.lesson._lines import notes_of
 
 
 def test_priming_gives_zero_then_send_returns_the_running_mean() -> None:
@@ -59,7 +60,7 @@ def test_show_averager_prints_the_lecture_session() -> None:
 def test_show_averager_explains_generator_exit() -> None:
     lines: list[str] = []
     show_averager(echo=lines.append)
-    notes = " ".join(line.removeprefix("# ") for line in lines if line.startswith("# "))
+    notes = notes_of(lines)
     assert "close() raises GeneratorExit inside the coroutine" in notes
     closed = lines.index(">>> coro_avg.close()")
     assert lines[closed + 1 : closed + 3] == [">>> coro_avg.send(20)", "StopIteration"]

@@ -14,6 +14,7 @@ from speedlab.lesson.threads_processes import (
     run_stoppable_worker,
     show_threads_processes,
 )
+from tests.lesson._lines import notes_of
 
 
 def test_hello() -> None:
@@ -107,7 +108,7 @@ def test_show_threads_processes(capfd: pytest.CaptureFixture[str]) -> None:
 def test_show_threads_processes_explains_the_gil_and_thread_like_task() -> None:
     lines: list[str] = []
     show_threads_processes(tick=0, count=0, echo=lines.append)
-    notes = " ".join(line.removeprefix("# ") for line in lines if line.startswith("# "))
+    notes = notes_of(lines)
     assert "GIL" in notes
     assert "threading.Thread is much like asyncio.Task" in notes
     assert "main: working for 0 ticks" in lines

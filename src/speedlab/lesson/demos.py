@@ -25,7 +25,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import TextIO, TypedDict
 
 from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK
 from speedlab._exceptions import UsageError
@@ -53,6 +53,7 @@ __all__ = [
     "MAX_TICK",
     "Demo",
     "DemoSettings",
+    "Voice",
     "demo_names",
     "run_all",
     "run_demo",
@@ -74,6 +75,14 @@ MAX_TICK = 60.0
 # Most steps --count may ask for: the lecture's generators run out after 1000 rounds, and the
 # primes demo's trial division stays well under a second up to the 1000th prime.
 MAX_COUNT = 1000
+
+
+class Voice(TypedDict):
+    """How every ``show_*`` function speaks: where lines go, in which language, with notes."""
+
+    echo: Echo
+    lang: str
+    notes: bool
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,11 @@ class DemoSettings:
 
     def narrator(self) -> Narrator:
         """The :class:`Narrator` these settings describe."""
-        return Narrator(echo=self.echo, lang=self.lang, notes=self.notes)
+        return Narrator(**self.voice())
+
+    def voice(self) -> Voice:
+        """The keyword arguments every ``show_*`` function takes for its output."""
+        return Voice(echo=self.echo, lang=self.lang, notes=self.notes)
 
     def steps(self, default: int) -> int:
         """``count`` if given, else the demo's ``default``."""
@@ -191,11 +204,11 @@ def show_primes(settings: DemoSettings) -> None:
 
 
 def _show_generators(settings: DemoSettings) -> None:
-    show_generators(echo=settings.echo, lang=settings.lang, notes=settings.notes)
+    show_generators(**settings.voice())
 
 
 def _show_averager(settings: DemoSettings) -> None:
-    show_averager(echo=settings.echo, lang=settings.lang, notes=settings.notes)
+    show_averager(**settings.voice())
 
 
 def _show_delegation(settings: DemoSettings) -> None:
@@ -204,9 +217,7 @@ def _show_delegation(settings: DemoSettings) -> None:
         count=settings.count,
         tick=settings.tick,
         sleep=settings.sleep,
-        echo=settings.echo,
-        lang=settings.lang,
-        notes=settings.notes,
+        **settings.voice(),
     )
 
 
@@ -217,38 +228,24 @@ def _provider_asker(settings: DemoSettings) -> Callable[[str], Number | None]:
 
 
 def _show_provider(settings: DemoSettings) -> None:
-    show_provider(
-        _provider_asker(settings),
-        echo=settings.echo,
-        lang=settings.lang,
-        notes=settings.notes,
-        unattended=settings.answers is not None,
-    )
+    unattended = settings.answers is not None
+    show_provider(_provider_asker(settings), unattended=unattended, **settings.voice())
 
 
 def _show_runner(settings: DemoSettings) -> None:
-    show_runner(seed=settings.seed, echo=settings.echo, lang=settings.lang, notes=settings.notes)
+    show_runner(seed=settings.seed, **settings.voice())
 
 
 def _show_asyncio_basics(settings: DemoSettings) -> None:
     show_asyncio_basics(
-        tick=settings.tick,
-        sleep=settings.sleep,
-        echo=settings.echo,
-        lang=settings.lang,
-        notes=settings.notes,
-        clock=settings.clock,
+        tick=settings.tick, sleep=settings.sleep, clock=settings.clock, **settings.voice()
     )
 
 
 def _show_threads_processes(settings: DemoSettings) -> None:
+    count = settings.steps(DEFAULT_WORK_TICKS)
     show_threads_processes(
-        tick=settings.tick,
-        count=settings.steps(DEFAULT_WORK_TICKS),
-        sleep=settings.sleep,
-        echo=settings.echo,
-        lang=settings.lang,
-        notes=settings.notes,
+        tick=settings.tick, count=count, sleep=settings.sleep, **settings.voice()
     )
 
 
