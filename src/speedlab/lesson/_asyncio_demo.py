@@ -122,6 +122,9 @@ def show_asyncio_basics(
 
     n.section(n._("mistake 1: calling the async versions without await"))
     n.code(
+        "async def printer(text):\n"
+        "    print(text)\n"
+        "\n"
         "async def sleeper(duration):\n"
         "    print(f'sleeping for {duration} seconds')\n"
         "    await asyncio.sleep(duration)\n"

@@ -223,7 +223,8 @@ def show_runner(
     n.out(repr(runner(computer(), repeater(2), rng=random.Random(seed), trace=n.out)))
     n.note(
         n._(
-            "Each line is one turn of the runner's loop: it takes the command at the front "
+            "Each line is one turn of the runner's loop (computer#0 is the first command "
+            "given to runner, repeater#1 the second): it takes the command at the front "
             "of the queue, answers the request that command made last time by send() (int "
             "gets a random number from 1 to 7, str a random letter; next() starts a new command) "
             "and puts it back at the end of the queue with its new request. The commands "
