@@ -101,13 +101,21 @@ def test_headings_name_the_lecture_programs_not_sections() -> None:
         "== create_prime_stream: an infinite stream of primes ==",
         "== averager: a coroutine that keeps a running mean ==",
         "== primary, secondary: yield from ==",
-        "== value_provider, value_computer: "
-        "questions out through yield, answers in through send ==",
-        "== runner, computer, repeater: asynchrony by hand, then async def on top of it ==",
+        "== value_provider, value_computer: questions out by yield, answers in by send ==",
+        "== runner, computer, repeater: asynchrony by hand, then with async def ==",
         "== sleeper, printer: first steps with asyncio, three mistakes and their times ==",
         "== Process, Thread, Event: processes, threads, the GIL, and stopping a thread ==",
     ]
     assert not any("§" in demo.header() for demo in DEMOS)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_headings_fit_an_80_column_terminal(lang: str) -> None:
+    lines: list[str] = []
+    run_all(DemoSettings(tick=0, lang=lang, echo=lines.append))
+    headings = [line for line in lines if line.startswith(("== ", "-- "))]
+    assert len(headings) > len(DEMOS)
+    assert all(len(line) <= 80 for line in headings), [h for h in headings if len(h) > 80]
     russian = DemoSettings(lang="ru").narrator()
     assert DEMOS[2].header(russian) == "== averager: корутина, которая считает среднее на лету =="
 

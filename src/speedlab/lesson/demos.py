@@ -263,14 +263,14 @@ DEMOS: tuple[Demo, ...] = (
         "provider",
         "2.5",
         "value_provider, value_computer",
-        N_("questions out through yield, answers in through send"),
+        N_("questions out by yield, answers in by send"),
         _show_provider,
     ),
     Demo(
         "runner",
         "2.6",
         "runner, computer, repeater",
-        N_("asynchrony by hand, then async def on top of it"),
+        N_("asynchrony by hand, then with async def"),
         _show_runner,
     ),
     Demo(
