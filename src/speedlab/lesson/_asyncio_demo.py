@@ -126,7 +126,7 @@ def show_asyncio_basics(
         "    print(text)\n"
         "\n"
         "async def sleeper(duration):\n"
-        "    print(f'sleeping for {duration} seconds')\n"
+        "    print(f\"sleeping for {duration} second{'s' if duration != 1 else ''}\")\n"
         "    await asyncio.sleep(duration)\n"
         "\n"
         f"def main():\n    sleeper({seconds})\n    printer('Woke up')\n\n%time main()"
