@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint demo bench install clean
+.PHONY: test lint demo bench install clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
 	$(BIN)/python benchmarks/parse.py
+
+# Translations (gettext catalogs, Babel): extract the lesson's messages, merge them into each
+# catalog (new or changed ones come out empty or fuzzy: translate them), and compile the .mo that
+# is committed and shipped. tests/lesson/test_catalogs.py fails until source, .po and .mo agree.
+LOCALE := src/speedlab/locale
+translations: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract --no-location --sort-output --project speedlab \
+		-o build/speedlab.pot src/speedlab/lesson
+	$(BIN)/pybabel update -i build/speedlab.pot -d $(LOCALE) -D speedlab \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(LOCALE) -D speedlab --statistics
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
