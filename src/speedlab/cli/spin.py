@@ -98,6 +98,9 @@ def spin_command(
     except Terminated:
         print("speedlab: terminated", file=sys.stderr)
         raise typer.Exit(143) from None
+    except KeyboardInterrupt:  # typer would turn it into a silent exit 130
+        print("speedlab: interrupted", file=sys.stderr)
+        raise typer.Exit(130) from None
     if as_json:
         print(json.dumps(stats.as_dict(), indent=2))
         return

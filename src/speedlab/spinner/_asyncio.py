@@ -10,7 +10,7 @@ The fix (``fixed=True``) keeps the loop free: blocking work goes to a thread
 (``asyncio.to_thread``), CPU-bound work to a process pool (``run_in_executor``), since a thread
 would still hold the GIL most of the time. Both can be stopped at once: the blocking sleep waits
 on an ``Event`` that cancellation sets (a thread cannot be interrupted from outside), and the
-pool's worker is terminated (see :func:`._children.terminate_pool`).
+pool's worker is killed (see :func:`._children.kill_pool`).
 
     >>> from speedlab.spinner._frames import Spinner
     >>> run_asyncio(Work.sleep(0.5), spinner=Spinner())[0]
@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from speedlab.lesson import is_prime
-from speedlab.spinner._children import context, prepare_child, terminate_pool
+from speedlab.spinner._children import context, prepare_child, kill_pool
 from speedlab.spinner._frames import Clock, Spinner, spin_async
 from speedlab.spinner._work import LECTURE_RESULT, Work
 
@@ -57,7 +57,7 @@ async def _prime_in_pool(number: int) -> bool:
     try:
         result = await asyncio.get_running_loop().run_in_executor(pool, is_prime, number)
     except BaseException:  # cancelled or interrupted: do not wait for the computation
-        terminate_pool(pool)
+        kill_pool(pool)
         raise
     pool.shutdown(wait=True)  # the worker is idle: it exits within milliseconds
     return result

@@ -273,19 +273,26 @@ class SpinnerProcess(_Beside):
         """Set the stop event, collect the child's frame record and join it; idempotent.
 
         A child that does not stop within ``STOP_TIMEOUT`` (or a second Ctrl-C while waiting)
-        is terminated; it is joined on every path.
+        is killed; it is joined on every path.
         """
         if self._closed:
             return
         self._closed = True
-        self._stop.set()
+        # A child killed inside stop.wait() stays counted as a sleeper of the Event's Condition,
+        # and set() would wait for it to wake, forever: only a live child is signalled.
+        # (Children ignore SIGINT and SIGTERM, so only a SIGKILL from outside could still
+        # land in between; Ctrl-C would then interrupt set().)
+        if self._process.pid is not None and not multiprocessing.connection.wait(
+            [self._process.sentinel], 0
+        ):  # the sentinel is readable once the child is dead, whoever reaped it
+            self._stop.set()
         try:
             if self._process.pid is not None and self._reader.poll(STOP_TIMEOUT):
                 self._take_report()
             self._process.join(STOP_TIMEOUT)
         finally:
             if self._process.is_alive():
-                self._process.terminate()
+                self._process.kill()  # it ignores SIGTERM
             if self._process.pid is not None:
                 self._process.join()
                 self.exitcode = self._process.exitcode

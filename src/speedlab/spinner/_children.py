@@ -3,11 +3,12 @@
 Two kinds of child serve the spinner: the processes model's spinner process, and the process
 pool worker of the fixed asyncio program. Both must obey the same rules:
 
-* Ctrl-C reaches the whole foreground process group, but only the parent decides: a child
-  ignores SIGINT and is stopped by its parent (an ``Event``, or ``terminate()``).
-* A forked child inherits the parent's Python signal handlers (which raise, see
-  :mod:`speedlab.spinner._signals`); SIGTERM goes back to its default, so that ``terminate()``
-  ends the child instead of raising inside it.
+* Ctrl-C (and a SIGTERM sent to the process group) reaches every process of the group, but
+  only the parent decides: a child ignores SIGINT and SIGTERM and is stopped by its parent
+  (an ``Event``, or ``kill()`` as the last resort). This also replaces the Python handlers a
+  forked child inherits (they raise, see :mod:`speedlab.spinner._signals`). And it matters
+  for the ``multiprocessing.Event``: a child killed while waiting on it would leave the
+  parent's ``set()`` waiting for it to wake up, forever.
 * On Linux the child asks the kernel for SIGKILL when its parent dies
   (``prctl(PR_SET_PDEATHSIG)``), so that even a parent killed with SIGKILL leaves no child
   behind; daemon processes and joins cover every other exit path. The signal is tied to the
@@ -31,7 +32,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Final
 
-__all__ = ["START_METHOD", "context", "prepare_child", "terminate_pool"]
+__all__ = ["START_METHOD", "context", "kill_pool", "prepare_child"]
 
 START_METHOD: Final = "fork" if sys.platform == "linux" else "spawn"
 
@@ -62,21 +63,22 @@ def prepare_child(parent_pid: int) -> None:
         parent_pid: The parent's pid, read in the parent before the child started.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent_pid)
 
 
-def terminate_pool(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's workers now, even in the middle of a task, then shut it down.
+def kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now, even in the middle of a task, then shut it down.
 
     ``shutdown(cancel_futures=True)`` cancels only what has not started: a worker inside a long
-    ``is_prime`` would hold Ctrl-C up until it finished. Python 3.14 has
-    ``terminate_workers()``; before it, the workers are only reachable through ``_processes``.
+    ``is_prime`` would hold Ctrl-C up until it finished. The workers ignore SIGTERM (see above),
+    so they are killed. Python 3.14 has ``kill_workers()``; before it, the workers are only
+    reachable through the private ``_processes``.
     """
-    terminate = getattr(pool, "terminate_workers", None)
-    if terminate is not None:  # Python 3.14+
-        terminate()
+    kill = getattr(pool, "kill_workers", None)
+    if kill is not None:  # Python 3.14+
+        kill()
     else:
         for process in list((pool._processes or {}).values()):
-            process.terminate()
+            process.kill()
     pool.shutdown(wait=True, cancel_futures=True)

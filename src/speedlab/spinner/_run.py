@@ -86,10 +86,12 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def _columns(stream: TextIO) -> int | None:
+    """The terminal's width, or None when unknown (a new pseudo-terminal says 0 columns)."""
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        columns = os.get_terminal_size(stream.fileno()).columns
     except (AttributeError, ValueError, OSError):
         return None
+    return columns if columns > 0 else None
 
 
 def run_spinner(
