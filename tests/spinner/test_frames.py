@@ -75,9 +75,12 @@ def test_a_line_wider_than_the_terminal_is_cut_so_that_it_can_be_erased() -> Non
     assert cleared == " " * 19 + "\r"
 
 
-@pytest.mark.parametrize(("fps", "frames"), [(0, LECTURE_FRAMES), (-1, LECTURE_FRAMES), (5, ())])
-def test_bad_settings_are_refused(fps: float, frames: tuple[str, ...]) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("fps", "frames", "message"),
+    [(0, LECTURE_FRAMES, "fps"), (-1, LECTURE_FRAMES, "fps"), (5, (), "at least one frame")],
+)
+def test_bad_settings_are_refused(fps: float, frames: tuple[str, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         Spinner(fps=fps, frames=frames)
 
 

@@ -30,7 +30,7 @@ def test_every_model_draws_stops_and_clears_the_line(model: str, tmp_path: Path)
     assert text.startswith("\r(⊙﹏⊙) loading...")
     assert text.endswith(CLEAR)
     assert text.count("loading") == stats.frames >= 1
-    assert stats.drawn and stats.model == model and stats.result == 1337
+    assert (stats.drawn, stats.model, stats.result) == (True, model, 1337)
     assert 0 <= stats.work_started <= stats.work_ended <= stats.stopped
     assert all(0 <= t <= stats.stopped for t in stats.frame_times)
 

@@ -29,10 +29,19 @@ def default_handlers() -> Iterator[None]:
 def test_signals_raise_inside_and_defaults_come_back(
     signum: signal.Signals, error: type[BaseException]
 ) -> None:
-    with pytest.raises(error), interrupts_raise():
-        assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-        os.kill(os.getpid(), signum)
-        signal.pause()  # not reached: the handler raises first (or as pause returns)
+    seen: list[object] = []
+
+    def interrupted() -> None:
+        with interrupts_raise():
+            seen.append(signal.getsignal(signum))
+            os.kill(os.getpid(), signum)
+            signal.pause()  # not reached: the handler raises first (or as pause returns)
+
+    with pytest.raises(error) as raised:
+        interrupted()
+    assert type(raised.value) is error
+    assert seen
+    assert seen[0] not in (signal.default_int_handler, signal.SIG_DFL)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
 
