@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from speedlab.lesson import is_prime
-from speedlab.spinner._children import context, prepare_child, kill_pool
+from speedlab.spinner._children import context, kill_pool, prepare_child
 from speedlab.spinner._frames import Clock, Spinner, spin_async
 from speedlab.spinner._work import LECTURE_RESULT, Work
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
@@ -102,6 +103,32 @@ class Spinner:
         self._drawn_cells = 0
         self.cleared_at: float | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        """Cross to a spawned process: a stream cannot, so such a copy draws on its stdout.
+
+        (A forked child gets the object itself, stream included, without pickling.)
+        """
+        state = self.__dict__.copy()
+        state["_stream"] = None
+        state["_to_stdout"] = self._stream is not None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        to_stdout = state.pop("_to_stdout")
+        self.__dict__.update(state)
+        if to_stdout:
+            self._stream = sys.stdout
+
+    def adopt(self, frame_times: Sequence[float], cleared_at: float) -> None:
+        """Take the record of a copy that ran elsewhere (a child process) as this one's own.
+
+        Args:
+            frame_times: When the copy drew each frame.
+            cleared_at: When the copy cleared its line.
+        """
+        self._times = list(frame_times)
+        self.cleared_at = cleared_at
+
     @property
     def frame_times(self) -> tuple[float, ...]:
         """When each frame was drawn, by the clock (counted even when nothing is drawn)."""
@@ -130,6 +157,11 @@ class Spinner:
             due = now + self._interval
         self._next_at = due
         return max(0.0, due - self._clock())
+
+    def flush(self) -> None:
+        """Flush the stream, if any (before a child process inherits it)."""
+        if self._stream is not None:
+            self._stream.flush()
 
     def close(self) -> None:
         """Erase the line and record when; idempotent, so every exit path may call it."""

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final, Literal, TextIO
 
-from speedlab._exceptions import UsageError
+from speedlab._exceptions import SpeedlabError, UsageError
 from speedlab.spinner._asyncio import run_asyncio
 from speedlab.spinner._beside import SpinnerProcess, SpinnerThread
 from speedlab.spinner._frames import (
@@ -44,7 +44,10 @@ MODEL_NAMES: Final[tuple[ModelName, ...]] = ("asyncio", "threads", "processes")
 # Above ~60 fps a terminal shows no difference; 100 leaves room to measure a spinner's limits.
 MAX_FPS: Final = 100.0
 
-_BESIDE: Final = {"threads": SpinnerThread, "processes": SpinnerProcess}
+_BESIDE: Final[dict[str, type[SpinnerThread | SpinnerProcess]]] = {
+    "threads": SpinnerThread,
+    "processes": SpinnerProcess,
+}
 
 
 def describe(model: ModelName, work: Work, *, fix: bool = False) -> str:
@@ -129,6 +132,7 @@ def run_spinner(
 
     Raises:
         UsageError: An unknown model, a bad fps or message, or ``fix`` with another model.
+        SpeedlabError: The spinner process died without reporting its frames.
         KeyboardInterrupt: Ctrl-C (or :class:`Terminated`: SIGTERM).
 
     Example:
@@ -141,34 +145,32 @@ def run_spinner(
     drawing = _is_terminal(out) if draw is None else draw
     target = out if drawing else None
     width = _columns(out) if drawing else None
+    spinner = Spinner(message, fps=fps, frames=frames, stream=target, width=width, clock=clock)
     with interrupts_raise():
         start = clock()
         if model == "asyncio":
-            spinner = Spinner(
-                message, fps=fps, frames=frames, stream=target, width=width, clock=clock
-            )
             result, began, ended = run_asyncio(work, spinner=spinner, fixed=fix, clock=clock)
-            frame_times, cleared = spinner.frame_times, spinner.cleared_at
         else:
-            beside = _BESIDE[model]
-            with beside(
-                message, fps=fps, frames=frames, stream=target, width=width, clock=clock
-            ) as running:
+            with _BESIDE[model](spinner) as beside:
                 began = clock()
                 result = work.run()
                 ended = clock()
-            frame_times, cleared = running.frame_times, running.cleared_at
-    assert cleared is not None  # every path above closes the spinner
+            if isinstance(beside, SpinnerProcess) and not beside.reported:
+                raise SpeedlabError(
+                    f"the spinner process ended without its frame record "
+                    f"(exit code {beside.exitcode})"
+                )
+    assert spinner.cleared_at is not None  # every path above closes the spinner
     return SpinnerStatistics(
         model=model,
         how=describe(model, work, fix=fix),
         work=work.label,
         result=result,
         target_fps=fps,
-        frame_times=tuple(t - start for t in frame_times),
+        frame_times=tuple(t - start for t in spinner.frame_times),
         work_started=began - start,
         work_ended=ended - start,
-        stopped=cleared - start,
+        stopped=spinner.cleared_at - start,
         drawn=drawing,
         fixed=fix,
     )
