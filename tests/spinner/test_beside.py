@@ -67,7 +67,8 @@ def test_closing_what_never_started_is_fine_and_idempotent() -> None:
 def test_a_child_killed_from_outside_is_joined_and_reported_as_silent() -> None:
     beside = SpinnerProcess(Spinner(fps=FAST))
     with beside:
-        child = psutil.Process(os.getpid()).children()[0]
+        assert beside.pid is not None
+        child = psutil.Process(beside.pid)
         os.kill(child.pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while child.status() != psutil.STATUS_ZOMBIE:  # dead, left for its parent to reap
@@ -81,7 +82,8 @@ def test_a_child_killed_from_outside_is_joined_and_reported_as_silent() -> None:
 def test_the_child_ignores_ctrl_c_the_parent_decides() -> None:
     beside = SpinnerProcess(Spinner(fps=FAST))
     with beside:
-        child = psutil.Process(os.getpid()).children()[0]
+        assert beside.pid is not None
+        child = psutil.Process(beside.pid)
         os.kill(child.pid, signal.SIGINT)  # what the terminal sends to the whole group
         os.kill(child.pid, signal.SIGTERM)
         time.sleep(0.05)

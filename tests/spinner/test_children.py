@@ -21,7 +21,7 @@ beside.start()
 pool = ProcessPoolExecutor(1, mp_context=context(), initializer=prepare_child,
                            initargs=(os.getpid(),))
 worker = pool.submit(os.getpid).result()
-print(beside._process.pid, worker, flush=True)
+print(beside.pid, worker, flush=True)
 time.sleep(600)
 """
 

@@ -138,6 +138,11 @@ class SpinnerProcess(_Beside):
         #: The child's exit code, once joined.
         self.exitcode: int | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, once started."""
+        return self._process.pid  # type: ignore[no-any-return]
+
     def start(self, *, timeout: float = START_TIMEOUT) -> None:
         """Start the child and wait for its first frame.
 
