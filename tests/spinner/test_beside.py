@@ -6,6 +6,7 @@ and that everything was joined (the autouse fixture checks for leftovers).
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import signal
@@ -16,8 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from speedlab._exceptions import TimeoutExpired
-from speedlab.spinner import Spinner, SpinnerProcess, SpinnerThread
+from speedlab._exceptions import SpeedlabError, TimeoutExpired
+from speedlab.spinner import START_METHOD, Spinner, SpinnerProcess, SpinnerThread
 from tests.spinner.test_frames import CLEAR
 
 FAST = 100.0  # fps: a few frames in a few hundredths of a second
@@ -91,15 +92,38 @@ def test_the_child_ignores_ctrl_c_the_parent_decides() -> None:
     assert (beside.exitcode, beside.reported) == (0, True)
 
 
-def test_a_child_that_does_not_start_in_time_is_stopped() -> None:
-    class Impatient(SpinnerProcess):
-        def start(self, *, timeout: float = 0) -> None:
-            super().start(timeout=timeout)  # no time at all for the first frame
+class SlowStream(io.StringIO):
+    """A stream (inherited by a forked child) whose every write takes ``delay`` seconds."""
 
-    beside = Impatient(Spinner(fps=FAST))
-    with pytest.raises(TimeoutExpired, match="did not start within 0 s"), beside:
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def write(self, text: str) -> int:
+        if self.delay < 0:
+            raise OSError("the terminal is gone")
+        time.sleep(self.delay)
+        return super().write(text)
+
+
+needs_fork = pytest.mark.skipif(START_METHOD != "fork", reason="the child inherits the stream")
+
+
+@needs_fork
+def test_a_child_that_does_not_draw_in_time_is_stopped_and_joined() -> None:
+    beside = SpinnerProcess(Spinner(stream=SlowStream(0.3)))
+    with pytest.raises(TimeoutExpired, match=r"did not start within 0\.05 s"):
+        beside.start(timeout=0.05)
+    beside.close()
+    assert (beside.exitcode, beside.reported) == (0, True)  # it drew, saw the Event, left
+
+
+@needs_fork
+def test_a_child_that_fails_before_drawing_is_an_error_and_is_joined() -> None:
+    beside = SpinnerProcess(Spinner(stream=SlowStream(-1)))
+    with pytest.raises(SpeedlabError, match="ended before drawing"), beside:
         pytest.fail("not reached")
-    assert beside.exitcode is not None  # __enter__ closed (and joined) it
+    assert beside.exitcode == 1  # __enter__ joined it
 
 
 def test_a_spinner_sent_to_a_spawned_process_draws_on_its_stdout() -> None:

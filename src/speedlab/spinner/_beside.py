@@ -160,10 +160,8 @@ class SpinnerProcess(_Beside):
         self._writer = None
         if not self._reader.poll(timeout):
             raise TimeoutExpired(f"the spinner process did not start within {timeout:g} s")
-        try:
-            self._reader.recv()
-        except EOFError:
-            raise SpeedlabError("the spinner process ended before drawing") from None
+        if self._receive() != "ready":
+            raise SpeedlabError("the spinner process ended before drawing")
 
     def close(self) -> None:
         """Set the stop event, take the child's frame record and join it; idempotent.
@@ -182,8 +180,9 @@ class SpinnerProcess(_Beside):
         if started and not multiprocessing.connection.wait([self._process.sentinel], 0):
             self._stop.set()  # (the sentinel is readable once the child is dead, reaped or not)
         try:
-            if started and self._reader.poll(STOP_TIMEOUT):
-                self._take_report()
+            while started and not self.reported and self._reader.poll(STOP_TIMEOUT):
+                if self._receive() == "gone":
+                    break
             if started:
                 self._process.join(STOP_TIMEOUT)
         finally:
@@ -197,14 +196,14 @@ class SpinnerProcess(_Beside):
                 self._writer.close()
             self.spinner.close()  # the child's line is cleared; this only marks ours closed
 
-    def _take_report(self) -> None:
+    def _receive(self) -> str:
+        """Read one message from the child: "ready", "done" (its record, adopted) or "gone"."""
         try:
-            while True:  # skip a "ready" that start() never read (it was interrupted)
-                message = self._reader.recv()
-                if message[0] == "done":
-                    break
-        except EOFError:  # the child died without a report: ``reported`` stays False
-            return
-        _, frame_times, cleared_at = message
-        self.spinner.adopt(frame_times, cleared_at)
-        self.reported = True
+            message = self._reader.recv()
+        except EOFError:  # the child died without a word
+            return "gone"
+        if message[0] == "done":
+            _, frame_times, cleared_at = message
+            self.spinner.adopt(frame_times, cleared_at)
+            self.reported = True
+        return str(message[0])
