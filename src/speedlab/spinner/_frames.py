@@ -19,7 +19,6 @@ which is the lecture's point.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -94,7 +93,7 @@ class Spinner:
         self.message = message
         self.fps = fps
         self._interval = 1.0 / fps
-        self._faces = itertools.cycle(frames)
+        self._faces = tuple(frames)
         self._stream = stream
         self._width = width
         self._clock = clock
@@ -144,7 +143,8 @@ class Spinner:
         if self.closed:
             raise RuntimeError("the spinner was closed")
         now = self._clock()
-        line = f"{next(self._faces)} {self.message}"
+        face = self._faces[len(self._times) % len(self._faces)]  # in turn, from the first
+        line = f"{face} {self.message}"
         if self._stream is not None:
             if self._width is not None and cell_len(line) >= self._width:
                 line = set_cell_size(line, max(self._width - 1, 1))
