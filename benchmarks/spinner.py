@@ -9,8 +9,8 @@ while the work ran and the longest gap, with PASS/FAIL against the targets of is
 * the inline asyncio spinner draws <= 1 frame while is_prime runs (it is frozen);
 * (ours) the fixed asyncio program keeps >= 90% of the target FPS under CPU load too.
 
-The work's duration is also compared with the inline asyncio run, where nothing competes
-with it: what a spinner beside the work costs the work.
+The work's duration is shown but not judged: one run each, on a shared machine, is too noisy
+to tell what a 5 fps spinner costs the work (a few GIL hand-overs a second: little).
 
     .venv/bin/python benchmarks/spinner.py            # about half a minute
     .venv/bin/python benchmarks/spinner.py --quick    # the ~1 s default prime, 1 s sleeps
@@ -85,39 +85,30 @@ def main() -> int:
     )
     header = (
         f"  {'model':<16} {'work':<6} {'frames':>6} {'fps':>5} {'of target':>9} "
-        f"{'in work':>7} {'longest gap':>11} {'work s':>7} {'work x':>6}  target"
+        f"{'in work':>7} {'longest gap':>11} {'work s':>7}  target"
     )
     print(header)
-    print("  " + "-" * (len(header) + 22))
+    print("  " + "-" * (len(header) + 20))
     runs: list[dict[str, object]] = []
     ok = True
-    inline_prime_seconds: float | None = None
     for model, fix in ROWS:
         for work in works:
             stats = run_spinner(model, work, fix=fix, fps=args.fps, draw=False)  # type: ignore[arg-type]
-            if model == "asyncio" and not fix and work.kind == "prime":
-                inline_prime_seconds = stats.work_seconds
-            base = inline_prime_seconds if work.kind == "prime" else seconds
             judged = target(stats)
             verdict = ""
             if judged is not None:
                 verdict = f"{judged[0]}: {'PASS' if judged[1] else 'FAIL'}"
                 ok &= judged[1]
-            cost = stats.work_seconds / base if base else float("nan")
             print(
                 f"  {stats.name:<16} {work.kind:<6} {stats.frames:6d} {stats.achieved_fps:5.1f} "
                 f"{stats.fps_ratio:9.0%} {stats.frames_during_work:7d} "
-                f"{stats.longest_gap:9.2f} s {stats.work_seconds:7.2f} {cost:5.2f}x  {verdict}"
+                f"{stats.longest_gap:9.2f} s {stats.work_seconds:7.2f}  {verdict}"
             )
             runs.append(
                 stats.as_dict()
                 | {"target": judged[0] if judged else None, "met": judged[1] if judged else None}
             )
-    print(
-        "\n  fps: frames / whole run; in work: frames drawn while the work ran; work x: the "
-        "work's time\n  against sleep's request or the inline asyncio run (no spinner running "
-        "then)."
-    )
+    print("\n  fps: frames / whole run; in work: frames drawn while the work ran.")
     report = {
         "speedlab": __version__,
         "commit": commit(),
