@@ -137,7 +137,7 @@ def run_spinner(
 
     Example:
         >>> run_spinner("asyncio", Work.prime()).summary()   # doctest: +SKIP
-        'asyncio: 1 frames in 1.0 s (1.0 fps of 5), longest gap 0.97 s; is_prime(...) = True ...'
+        'asyncio: 1 frame in 1.0 s (1.0 fps of 5), longest gap 0.97 s; is_prime(...) = True ...'
     """
     _check(model, fps, message, fix)
     work = Work.sleep() if work is None else work
