@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/spinner.py
 
 # Translations (gettext catalogs, Babel): extract the lesson's messages, merge them into each
 # catalog (new or changed ones come out empty or fuzzy: translate them), and compile the .mo that
