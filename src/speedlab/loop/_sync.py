@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Coroutine
 from typing import Any, Generic, TypeVar
 
-from speedlab.loop._task import Task, spawn
+from speedlab.loop._task import Task, is_coroutine, spawn
 from speedlab.loop._traps import Waiters, trap_park, trap_wake
 
 __all__ = ["Event", "Queue", "gather"]
@@ -143,8 +143,14 @@ async def gather(*coros: Coroutine[Any, Any, T], return_exceptions: bool = False
         The results, in the order of ``coros``.
 
     Raises:
+        TypeError: An argument is not a coroutine (every coroutine given is then closed).
         BaseException: The first failure in time (its own exception object).
     """
+    if not all(is_coroutine(coro) for coro in coros):
+        for coro in coros:
+            if is_coroutine(coro):
+                coro.close()  # never started: close it so that it is not "never awaited"
+        raise TypeError("gather() takes coroutine objects, e.g. gather(fetch(a), fetch(b))")
     done: Queue[int] = Queue()
     tasks: list[Task[T]] = []
     try:

@@ -24,14 +24,14 @@ from typing import Any, Generic, TypeVar, cast
 from speedlab._exceptions import LoopError
 from speedlab.loop._traps import Waiters, trap_cancel, trap_current, trap_park, trap_spawn
 
-__all__ = ["Task", "as_coroutine", "current_task", "spawn"]
+__all__ = ["Task", "as_coroutine", "current_task", "is_coroutine", "spawn"]
 
 T = TypeVar("T")
 
 _ids = itertools.count(1)
 
 
-def _is_coroutine(obj: object) -> bool:
+def is_coroutine(obj: object) -> bool:
     """True for what the kernel can drive: native coroutines and ``@types.coroutine`` generators."""
     if type(obj) is CoroutineType or isinstance(obj, Coroutine):
         return True
@@ -47,14 +47,14 @@ def as_coroutine(
         TypeError: ``fn`` is neither an async function nor a coroutine object.
     """
     if not callable(fn):
-        if not _is_coroutine(fn):
+        if not is_coroutine(fn):
             raise TypeError(f"expected an async def function or a coroutine, got {fn!r}")
         if args:
             fn.close()
             raise TypeError("arguments given with a coroutine object, not a function")
         return fn
     coro = fn(*args)
-    if not _is_coroutine(coro):
+    if not is_coroutine(coro):
         raise TypeError(f"{fn!r} did not return a coroutine; pass an async def function")
     return cast("Coroutine[Any, Any, T]", coro)
 

@@ -226,6 +226,8 @@ def sleep(seconds: float) -> Awaitable[None]:
     """
     if seconds > 0:
         return trap_sleep(seconds, absolute=False)
+    if seconds != seconds:
+        raise ValueError("a time must be a number, got nan")
     return trap(None)  # trap_yield() inlined: one call less on the hottest path
 
 
