@@ -51,7 +51,8 @@ def test_queue_is_first_in_first_out_and_a_bounded_put_waits(vrun: Any) -> None:
         log: list[str] = []
         task = await spawn(producer, queue, log)
         await sleep(5.0)  # the producer fills the queue and then waits
-        assert queue.full() and queue.qsize() == 2
+        assert queue.full()
+        assert queue.qsize() == 2
         got = [await queue.get() for _ in range(4)]
         await task.join()
         assert queue.empty()
@@ -135,7 +136,8 @@ def test_gather_notes_other_failures_during_cancellation(vrun: Any) -> None:
         return []
 
     notes = vrun(main)
-    assert len(notes) == 1 and "clean-up broke" in notes[0]
+    assert len(notes) == 1
+    assert "clean-up broke" in notes[0]
 
 
 def test_gather_with_return_exceptions_keeps_every_outcome(vrun: Any) -> None:
@@ -150,7 +152,8 @@ def test_gather_with_return_exceptions_keeps_every_outcome(vrun: Any) -> None:
         return await gather(ok(), bad(), return_exceptions=True)
 
     first, second = vrun(main)
-    assert first == 1 and isinstance(second, KeyError)
+    assert first == 1
+    assert isinstance(second, KeyError)
 
 
 def test_cancelling_gather_cancels_its_children(vrun: Any) -> None:

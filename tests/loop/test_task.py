@@ -33,7 +33,7 @@ def test_join_returns_the_value_and_await_task_is_the_same(vrun: Any) -> None:
     async def main() -> tuple[int, int, bool]:
         first = await spawn(add, 1, 2)
         second = await spawn(add(3, 4), name="second")
-        assert second.name == "second" and first.name == "add"
+        assert (second.name, first.name) == ("second", "add")
         return await first.join(), await second, first.done()
 
     assert vrun(main) == (3, 7, True)
@@ -68,7 +68,8 @@ def test_result_and_exception_before_the_end_are_errors(vrun: Any) -> None:
         return text + " / " + repr(task)
 
     text = vrun(main)
-    assert "'add' ready" in text and "'add' done" in text
+    assert "'add' ready" in text
+    assert "'add' done" in text
 
 
 def test_a_task_cannot_wait_for_itself(vrun: Any) -> None:

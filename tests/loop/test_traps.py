@@ -53,4 +53,4 @@ def test_every_opcode_has_its_handler_in_order() -> None:
         handlers = kernel._handlers
     assert len(handlers) == len(OPCODES)
     names = [h.__name__ for h in handlers]
-    assert names[0] == "_on_spawn" and names[-1] == "_on_timeout_clear"
+    assert (names[0], names[-1]) == ("_on_spawn", "_on_timeout_clear")
