@@ -36,6 +36,7 @@ bench: $(STAMP)
 		$(BIN)/python -m pip install --quiet -c constraints.txt 'primesieve==2.3.4'
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
+	$(BIN)/python benchmarks/loop.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -74,7 +74,11 @@ class SigintGuard:
                 self._pair = socket.socketpair()
                 for sock in self._pair:
                     sock.setblocking(False)
-            self._selector.register(self._pair[0], selectors.EVENT_READ, None)
+            try:
+                self._selector.register(self._pair[0], selectors.EVENT_READ, None)
+            except KeyError:  # a socket closed earlier left its number in the selector
+                self._selector.unregister(self._pair[0].fileno())
+                self._selector.register(self._pair[0], selectors.EVENT_READ, None)
             self._previous = signal.signal(signal.SIGINT, self._handle)
             self._installed = True
         return self

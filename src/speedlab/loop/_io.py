@@ -134,11 +134,12 @@ class SocketStream:
     Owns the socket: ``close()`` (idempotent) closes it; usable as an async context manager.
     """
 
-    __slots__ = ("_sock",)
+    __slots__ = ("_replied", "_sock")
 
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
         self._sock = sock
+        self._replied = True  # False right after a send: the answer cannot be there yet
 
     @property
     def socket(self) -> socket.socket:
@@ -153,6 +154,7 @@ class SocketStream:
         """
         view = memoryview(data)
         sock = self._sock
+        self._replied = False
         while view:
             try:
                 sent = sock.send(view)
@@ -168,6 +170,9 @@ class SocketStream:
             OSError: The connection broke.
         """
         sock = self._sock
+        if not self._replied:  # skip a recv() that would only fail with EAGAIN
+            self._replied = True
+            await wait_readable(sock)
         while True:
             try:
                 return sock.recv(max_bytes)

@@ -23,6 +23,7 @@ import selectors
 from asyncio import CancelledError
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
+from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any
 
 from speedlab._exceptions import LoopError
@@ -36,6 +37,19 @@ __all__ = ["KernelCore", "describe_tasks"]
 _SUSPENDED: Any = object()
 # Stale timer entries tolerated before the heap is rebuilt without them.
 _STALE_TIMERS_LIMIT = 64
+
+
+class _Watch:
+    """A socket the selector watches: who waits to read, who waits to write."""
+
+    __slots__ = ("events", "fd", "fileobj", "reader", "writer")
+
+    def __init__(self, fileobj: Any, fd: int, events: int) -> None:
+        self.fileobj = fileobj
+        self.fd = fd
+        self.events = events
+        self.reader: Task[Any] | None = None
+        self.writer: Task[Any] | None = None
 
 
 class KernelCore:
@@ -53,6 +67,7 @@ class KernelCore:
         self._selector = selectors.DefaultSelector()
         self._tasks: set[Task[Any]] = set()
         self._failed: list[Task[Any]] = []  # tasks that raised: someone must see the error
+        self._watches: dict[int, _Watch] = {}  # by file descriptor, as the selector has them
         self._io_count = 0  # tasks waiting in the selector (the SIGINT socket not counted)
         self._crash: BaseException | None = None  # KeyboardInterrupt/SystemExit from a task
         self._spawned = self._switches = self._requests = self._timers_set = 0
@@ -146,15 +161,18 @@ class KernelCore:
 
     def _dispatch_io(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
         for key, mask in events:
-            waiters = key.data
-            if waiters is None:  # the SIGINT guard's wake-up socket
+            watch = key.data
+            if watch is None:  # the SIGINT guard's wake-up socket
                 self._on_wakeup_socket()
                 continue
-            reader, writer = waiters
+            reader, writer = watch.reader, watch.writer
             if reader is not None and mask & selectors.EVENT_READ:
                 self._wake(reader, None)
             if writer is not None and mask & selectors.EVENT_WRITE:
                 self._wake(writer, None)
+            unwanted = mask & ~((EVENT_READ if reader else 0) | (EVENT_WRITE if writer else 0))
+            if unwanted:  # ready for nobody: stop watching that direction
+                self._unwatch(watch, unwanted)
 
     # ---------------------------------------------------------------- task life
 
@@ -224,18 +242,27 @@ class KernelCore:
             self._stale = 0
 
     def _io_release(self, task: Task[Any]) -> None:
-        assert task._io is not None
-        fileobj, slot, waiters = task._io
-        task._io = None
-        waiters[slot] = None
-        self._io_count -= 1
-        events = (selectors.EVENT_READ if waiters[0] else 0) | (
-            selectors.EVENT_WRITE if waiters[1] else 0
-        )
-        if events:
-            self._selector.modify(fileobj, events, waiters)
+        """Forget the task's socket wait; the selector keeps watching until it fires for nobody.
+
+        A socket is usually waited on again soon (the next read on a connection), so leaving
+        it registered saves two ``epoll_ctl`` calls per wait. A closed socket drops out of
+        epoll by itself; its stale entry is replaced when the descriptor number is reused.
+        """
+        watch: _Watch = task._io
+        if task._wait == "read":
+            watch.reader = None
         else:
-            self._selector.unregister(fileobj)
+            watch.writer = None
+        task._io = None
+        self._io_count -= 1
+
+    def _unwatch(self, watch: _Watch, events: int) -> None:
+        watch.events &= ~events
+        if watch.events:
+            self._selector.modify(watch.fd, watch.events, watch)
+        else:
+            del self._watches[watch.fd]
+            self._selector.unregister(watch.fd)
 
     # ---------------------------------------------------------------- request handlers
     # Each takes (calling task, request tuple) and returns the answer, or _SUSPENDED after
@@ -258,21 +285,28 @@ class KernelCore:
 
     def _on_io(self, task: Task[Any], request: tuple[int, Any, int]) -> Any:
         _, fileobj, event = request
-        slot = 0 if event == selectors.EVENT_READ else 1
-        try:
-            key = self._selector.get_key(fileobj)
-        except KeyError:
-            waiters: list[Task[Any] | None] = [None, None]
-            waiters[slot] = task
-            self._selector.register(fileobj, event, waiters)
+        fd = fileobj if isinstance(fileobj, int) else fileobj.fileno()
+        if fd < 0:
+            raise ValueError(f"cannot wait on a closed socket: {fileobj!r}")
+        watch = self._watches.get(fd)
+        if watch is not None and watch.fileobj is not fileobj:  # a closed socket's number
+            self._unwatch(watch, watch.events)
+            watch = None
+        if watch is None:
+            watch = self._watches[fd] = _Watch(fileobj, fd, event)
+            self._selector.register(fd, event, watch)
+        elif not watch.events & event:
+            watch.events |= event
+            self._selector.modify(fd, watch.events, watch)
+        if event == EVENT_READ:
+            if watch.reader is not None:
+                raise LoopError(f"another task already waits to read {fileobj!r}")
+            watch.reader, task._wait = task, "read"
         else:
-            waiters = key.data
-            if waiters is None or waiters[slot] is not None:
-                raise LoopError(f"another task already waits on {fileobj!r} for that")
-            waiters[slot] = task
-            self._selector.modify(fileobj, key.events | event, waiters)
-        task._io = (fileobj, slot, waiters)
-        task._wait = "read" if slot == 0 else "write"
+            if watch.writer is not None:
+                raise LoopError(f"another task already waits to write {fileobj!r}")
+            watch.writer, task._wait = task, "write"
+        task._io = watch
         self._io_count += 1
         self._io_waits += 1
         return _SUSPENDED

@@ -91,7 +91,7 @@ class Task(Generic[T]):
         self._throw: BaseException | None = None  # thrown in instead of sending on next resume
         self._wait: str | None = None  # what the task is blocked on; None while runnable
         self._token = 0  # bumped at every wake-up: a timer or park entry with an old one is stale
-        self._io: tuple[Any, int, list[Task[Any] | None]] | None = None  # selector registration
+        self._io: Any = None  # the kernel's record of the socket it waits for, if any
         self._joiners: Waiters | None = None  # made by the first joiner: most tasks have none
         self._done = False
         self._result: T | None = None
