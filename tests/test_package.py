@@ -13,6 +13,8 @@ from speedlab.cli import main
 PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
+    "LoopError", "HttpError", "HttpTimeout", "HttpConnectError", "HttpTlsError",
+    "HttpProtocolError", "HttpTooLarge",
     # the lecture's part 1
     "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
     "first_primes", "primes_below", "primality",

@@ -6,7 +6,9 @@ The public API, re-exported from the modules that define it:
   ``runner`` and the demos (``run_demo``/``run_all`` from :mod:`speedlab.lesson`);
 - the GitHub search job, sans-I/O: ``GitHubJob``, ``SearchConfig``, ``search_keyword``;
 - the models that run any job: ``run_model`` and ``MODELS``, with one ``RunResult``;
-- ``FakeHub``, the local simulator of GitHub's search API.
+- ``FakeHub``, the local simulator of GitHub's search API;
+- the errors, one hierarchy under ``SpeedlabError`` (the hand-made loop's and its HTTP
+  client's included; the loop itself is :mod:`speedlab.loop`).
 
     >>> from speedlab import is_prime
     >>> is_prime(97)
@@ -19,6 +21,13 @@ from importlib.metadata import PackageNotFoundError, version
 
 from speedlab._exceptions import (
     GitHubError,
+    HttpConnectError,
+    HttpError,
+    HttpProtocolError,
+    HttpTimeout,
+    HttpTlsError,
+    HttpTooLarge,
+    LoopError,
     SpeedlabError,
     TimeoutExpired,
     UnsafeOutputPath,
@@ -70,8 +79,15 @@ __all__ = [
     "FakeHubStatistics",
     "GitHubError",
     "GitHubJob",
+    "HttpConnectError",
+    "HttpError",
+    "HttpProtocolError",
     "HttpRequest",
     "HttpResponse",
+    "HttpTimeout",
+    "HttpTlsError",
+    "HttpTooLarge",
+    "LoopError",
     "PrimeSieve",
     "RateGate",
     "RunInterrupted",
