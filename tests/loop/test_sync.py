@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from speedlab._exceptions import TimeoutExpired
 from speedlab.loop import (
     CancelledError,
     Event,
@@ -191,3 +192,23 @@ def test_gather_refuses_a_non_coroutine_and_closes_the_others(vrun: Any) -> None
     with pytest.raises(TypeError, match="coroutine objects"):
         vrun(main)
     assert coro.cr_frame is None  # closed, so no "never awaited" warning
+
+
+def test_waits_take_a_timeout(vrun: Any) -> None:
+    async def main() -> list[str]:
+        outcomes = []
+        queue: Queue[int] = Queue(maxsize=1)
+        await queue.put(1, timeout=1.0)  # room: no wait, no error
+        for name, wait in [
+            ("event", Event().wait(timeout=1.0)),
+            ("put", queue.put(2, timeout=1.0)),
+            ("get", Queue[int]().get(timeout=1.0)),
+            ("join", (await spawn(sleep, 10.0)).join(timeout=1.0)),
+        ]:
+            try:
+                await wait
+            except TimeoutExpired:
+                outcomes.append(f"{name} at {await current_time():g}")
+        return outcomes
+
+    assert vrun(main) == ["event at 1", "put at 2", "get at 3", "join at 4"]

@@ -18,7 +18,6 @@ import math
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import TracebackType
 
 from speedlab._exceptions import (
     HttpConnectError,
@@ -270,12 +269,7 @@ class HttpClient:
     async def __aenter__(self) -> HttpClient:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.close()
 
 

@@ -20,6 +20,7 @@ from collections.abc import Coroutine
 from typing import Any, Generic, TypeVar
 
 from speedlab.loop._task import Task, is_coroutine, spawn
+from speedlab.loop._time import timeout_after
 from speedlab.loop._traps import Waiters, trap_park, trap_wake
 
 __all__ = ["Event", "Queue", "gather"]
@@ -57,10 +58,18 @@ class Event:
         if self._waiters:
             await trap_wake(self._waiters, -1)
 
-    async def wait(self) -> None:
-        """Block until the event is set (return at once if it already is)."""
+    async def wait(self, *, timeout: float | None = None) -> None:
+        """Block until the event is set (return at once if it already is).
+
+        Raises:
+            TimeoutExpired: Not set within ``timeout`` seconds (None: wait for ever).
+        """
         if not self._flag:
-            await trap_park(self._waiters, "event")
+            if timeout is None:
+                await trap_park(self._waiters, "event")
+            else:
+                async with timeout_after(timeout):
+                    await trap_park(self._waiters, "event")
 
 
 class Queue(Generic[T]):
@@ -90,18 +99,30 @@ class Queue(Generic[T]):
         """Return True if ``put`` would block."""
         return 0 < self.maxsize <= len(self._items)
 
-    async def put(self, item: T) -> None:
-        """Append ``item``, waiting while the queue is full."""
-        while self.full():
-            await _park_or_pass_on(self._putters, "queue put", lambda: not self.full())
+    async def put(self, item: T, *, timeout: float | None = None) -> None:
+        """Append ``item``, waiting while the queue is full.
+
+        Raises:
+            TimeoutExpired: Still full after ``timeout`` seconds (None: wait for ever).
+        """
+        if self.full():
+            async with timeout_after(timeout):
+                while self.full():
+                    await _park_or_pass_on(self._putters, "queue put", lambda: not self.full())
         self._items.append(item)
         if self._getters:
             await trap_wake(self._getters, 1)
 
-    async def get(self) -> T:
-        """Remove and return the oldest item, waiting while the queue is empty."""
-        while not self._items:
-            await _park_or_pass_on(self._getters, "queue get", lambda: bool(self._items))
+    async def get(self, *, timeout: float | None = None) -> T:
+        """Remove and return the oldest item, waiting while the queue is empty.
+
+        Raises:
+            TimeoutExpired: Still empty after ``timeout`` seconds (None: wait for ever).
+        """
+        if not self._items:
+            async with timeout_after(timeout):
+                while not self._items:
+                    await _park_or_pass_on(self._getters, "queue get", lambda: bool(self._items))
         item = self._items.popleft()
         if self._putters:
             await trap_wake(self._putters, 1)

@@ -22,6 +22,7 @@ from types import CoroutineType, GeneratorType
 from typing import Any, Generic, TypeVar, cast
 
 from speedlab._exceptions import LoopError
+from speedlab.loop._time import timeout_after
 from speedlab.loop._traps import Waiters, trap_cancel, trap_current, trap_park, trap_spawn
 
 __all__ = ["Task", "as_coroutine", "current_task", "is_coroutine", "spawn"]
@@ -156,18 +157,26 @@ class Task(Generic[T]):
                 self._joiners = deque()
             await trap_park(self._joiners, "join")
 
-    async def join(self) -> T:
+    async def join(self, *, timeout: float | None = None) -> T:
         """Wait for the task to finish and return its value.
+
+        Args:
+            timeout: Seconds to wait (None: for ever); the task goes on running either way.
 
         Returns:
             The coroutine's return value.
 
         Raises:
+            TimeoutExpired: The task did not finish within ``timeout``.
             BaseException: The child's exception, as it raised it; ``CancelledError`` if the
                 child was cancelled (as in asyncio).
         """
         if not self._done:
-            await self.wait_done()
+            if timeout is None:
+                await self.wait_done()
+            else:
+                async with timeout_after(timeout):
+                    await self.wait_done()
         return self.result()
 
     async def cancel(self, *, blocking: bool = True) -> bool:

@@ -171,6 +171,12 @@ class TlsStream:
         """Close the connection without waiting for TLS's goodbye (safe to call twice)."""
         self._transport.close()
 
+    async def __aenter__(self) -> TlsStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
     async def aclose(self) -> None:
         """Send ``close_notify`` if the socket takes it at once, then close."""
         with contextlib.suppress(ssl.SSLError):  # SSLWantReadError: no waiting for the reply

@@ -12,8 +12,6 @@ of kind ``timeout``, ``connection`` or ``protocol``: a unit's outcome, not an ex
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from speedlab._exceptions import HttpConnectError, HttpError, HttpTimeout
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError
 from speedlab.loop._client import HttpClient
@@ -58,17 +56,16 @@ class HandmadeTransport:
             return TransportError("protocol", f"{type(exc).__name__}: {exc}")
         return HttpResponse(response.status, response.headers, response.body, response.url)
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Close the client and its idle connections (safe to call twice)."""
         self.client.close()
+
+    async def aclose(self) -> None:
+        """Close the client (see :meth:`close`)."""
+        self.close()
 
     async def __aenter__(self) -> HandmadeTransport:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
