@@ -22,6 +22,7 @@ A driver's whole exchange is::
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ DEFAULT_USER_AGENT = "speedlab-handmade/0.1"
 # Statuses whose Location is followed; 303 (and 301/302 after a POST) turn into a GET.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# What may not appear in a request target as is: controls, space, DEL, anything not ASCII.
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,11 @@ def parse_url(url: str) -> tuple[Origin, str]:
     if parts.username is not None or parts.password is not None:
         raise ValueError("credentials in the URL are not sent; use a header")
     port = parts.port or _DEFAULT_PORTS[scheme]  # .port raises ValueError if out of range
-    host = parts.hostname.encode("idna").decode("ascii")
+    host = parts.hostname
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    if any(ch <= " " or ch == "\x7f" for ch in target) or not target.isascii():
+    if _UNSENDABLE.search(target):
         raise ValueError(f"the URL's path or query holds a character that must be encoded: {url!r}")
     return Origin(scheme, host, port), target
 
@@ -247,6 +252,7 @@ class Http11Connection:
         self.exchanges = 0
         self._h11 = h11.Connection(h11.CLIENT)
         self._head: h11.Response | None = None
+        self._headers: dict[str, str] = {}
         self._decoder: BodyDecoder | None = None
         self._body = b""
         self._url = ""
@@ -321,7 +327,7 @@ class Http11Connection:
 
     def _on_head(self, head: h11.Response) -> None:
         self._head = head
-        headers = _join_headers(head.headers)
+        self._headers = headers = _join_headers(head.headers)
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self._max_bytes:
             raise HttpTooLarge(f"Content-Length {length} is over the cap of {self._max_bytes}")
@@ -333,7 +339,7 @@ class Http11Connection:
         assert head is not None, "no response completed yet"
         return Response(
             status=head.status_code,
-            headers=_join_headers(head.headers),
+            headers=self._headers,
             body=self._body,
             url=self._url,
             reason=head.reason.decode("latin-1"),

@@ -134,7 +134,11 @@ class KernelCore:
                 while request is not None:  # answer requests until one parks the task
                     self._requests += 1
                     try:
-                        answer = handlers[request[0]](task, request)
+                        handler = handlers[request[0]]
+                    except (TypeError, IndexError, KeyError):
+                        handler = self._on_unknown
+                    try:
+                        answer = handler(task, request)
                     except BaseException as error:  # a bad request: raise it at the await
                         request = task._coro.throw(error)
                         continue
@@ -267,6 +271,12 @@ class KernelCore:
     # ---------------------------------------------------------------- request handlers
     # Each takes (calling task, request tuple) and returns the answer, or _SUSPENDED after
     # parking the task. An exception raised here is thrown into the task at its await.
+
+    def _on_unknown(self, _task: Task[Any], request: Any) -> Any:
+        raise LoopError(
+            f"not a request this kernel understands: {request!r} "
+            "(an asyncio future or another loop's awaitable?)"
+        )
 
     def _on_spawn(self, _task: Task[Any], request: tuple[int, Any, str | None]) -> Task[Any]:
         return self._new_task(request[1], request[2])
