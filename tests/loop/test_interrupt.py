@@ -135,6 +135,12 @@ def test_a_second_sigint_during_clean_up_closes_what_is_left(
             kernel.run(main)
         second.join(30)
         assert kernel.statistics().tasks_alive == 0
+
+        async def again() -> str:
+            await sleep(0.001)
+            return "still usable"
+
+        assert kernel.run(again) == "still usable"
     assert log == ["closed"]
 
 

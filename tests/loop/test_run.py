@@ -190,3 +190,15 @@ def test_keyboard_interrupt_inside_a_task_cancels_the_others_and_propagates(vrun
     with pytest.raises(KeyboardInterrupt):
         vrun(main)
     assert cleaned == ["bystander"]
+
+
+def test_a_kernel_cannot_be_closed_from_inside_its_run(kernel: Kernel) -> None:
+    async def main() -> str:
+        try:
+            kernel.close()
+        except LoopError as exc:
+            return str(exc)
+        return "closed"
+
+    assert kernel.run(main) == "a kernel cannot be closed while it runs"
+    assert kernel.run(double, 4) == 8

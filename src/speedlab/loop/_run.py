@@ -151,7 +151,13 @@ class Kernel(KernelCore):
         )
 
     def close(self) -> None:
-        """Release the selector (safe to call twice; not while running)."""
+        """Release the selector (safe to call twice).
+
+        Raises:
+            LoopError: Called from inside this kernel's own run.
+        """
+        if getattr(_local, "kernel", None) is self:
+            raise LoopError("a kernel cannot be closed while it runs")
         if not self._closed:
             self._closed = True
             self._guard.close()
@@ -189,6 +195,7 @@ class Kernel(KernelCore):
         except BaseException:
             for task in list(self._tasks):  # a second Ctrl-C or a deadlock in clean-up
                 self._force_close(task)
+            self._ready.clear()  # only finished tasks are left in it
             raise
 
     def _force_close(self, task: Task[Any]) -> None:
