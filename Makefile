@@ -58,6 +58,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i build/speedlab.pot -d $(LOCALE) -D speedlab \
 		--ignore-obsolete --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d $(LOCALE) -D speedlab --statistics
+	$(BIN)/python benchmarks/loop.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -16,6 +16,8 @@ PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
     "CannotShare",
+    "LoopError", "HttpError", "HttpTimeout", "HttpConnectError", "HttpTlsError",
+    "HttpProtocolError", "HttpTooLarge",
     # the lecture's part 1
     "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
     "first_primes", "primes_below", "primality",

@@ -6,7 +6,9 @@ The public API, re-exported from the modules that define it:
   ``runner`` and the demos (``run_demo``/``run_all`` from :mod:`speedlab.lesson`);
 - the GitHub search job, sans-I/O: ``GitHubJob``, ``SearchConfig``, ``search_keyword``;
 - the models that run any job: ``run_model`` and ``MODELS``, with one ``RunResult``;
-- ``FakeHub``, the local simulator of GitHub's search API.
+- ``FakeHub``, the local simulator of GitHub's search API;
+- the errors, one hierarchy under ``SpeedlabError`` (the hand-made loop's and its HTTP
+  client's included; the loop itself is :mod:`speedlab.loop`).
 
     >>> from speedlab import is_prime
     >>> is_prime(97)
@@ -24,6 +26,13 @@ if TYPE_CHECKING:
     from speedlab._exceptions import (
         CannotShare,
         GitHubError,
+        HttpConnectError,
+        HttpError,
+        HttpProtocolError,
+        HttpTimeout,
+        HttpTlsError,
+        HttpTooLarge,
+        LoopError,
         SpeedlabError,
         TimeoutExpired,
         UnsafeOutputPath,
@@ -90,6 +99,13 @@ if TYPE_CHECKING:
 # Each public name and the module that defines it; imported on first use, so that
 # ``import speedlab`` (and ``speedlab --version``) stays cheap.
 _EXPORTS = {
+    "HttpConnectError": "speedlab._exceptions",
+    "HttpError": "speedlab._exceptions",
+    "HttpProtocolError": "speedlab._exceptions",
+    "HttpTimeout": "speedlab._exceptions",
+    "HttpTlsError": "speedlab._exceptions",
+    "HttpTooLarge": "speedlab._exceptions",
+    "LoopError": "speedlab._exceptions",
     "CannotShare": "speedlab._exceptions",
     "Call": "speedlab.jobs.effects",
     "CallResult": "speedlab.jobs.effects",
@@ -158,9 +174,16 @@ __all__ = [
     "FakeHubStatistics",
     "GitHubError",
     "GitHubJob",
+    "HttpConnectError",
+    "HttpError",
+    "HttpProtocolError",
     "HttpRequest",
     "HttpResponse",
+    "HttpTimeout",
+    "HttpTlsError",
+    "HttpTooLarge",
     "Job",
+    "LoopError",
     "ModelSpec",
     "PrimeJob",
     "PrimeSieve",

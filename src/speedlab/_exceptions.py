@@ -3,13 +3,22 @@
     SpeedlabError
      ├── UsageError          bad input from the user (the CLI exits with code 2)
      ├── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
+     │    └── HttpTimeout        no whole response within the deadline (also an HttpError)
      ├── CannotShare         a job needs shared state that the chosen model cannot provide
-     └── GitHubError         the GitHub search job could not do what was asked
-          └── UnsafeOutputPath   a result file would land outside the output directory
+     ├── GitHubError         the GitHub search job could not do what was asked
+     │    └── UnsafeOutputPath   a result file would land outside the output directory
+     ├── LoopError           the hand-made loop was misused or cannot go on (deadlock)
+     └── HttpError           the hand-made HTTP client got no usable response
+          ├── HttpTimeout        (see above)
+          ├── HttpConnectError   could not connect, or the connection broke
+          │    └── HttpTlsError      the TLS handshake failed (untrusted certificate, wrong name)
+          ├── HttpProtocolError  the server broke HTTP/1.1 (malformed, truncated, bad encoding)
+          └── HttpTooLarge       the body passed the size cap (compressed or decompressed)
 
 Later modules add their own subclasses here, so the tree above stays the one place to look.
 A failed search is *not* an exception: it ends as a failed unit with a reason, so one bad
 keyword never stops the others. ``GitHubError`` is for what cannot be a unit outcome.
+Cancellation is not an error: the hand-made loop raises asyncio's own ``CancelledError``.
 """
 
 from __future__ import annotations
@@ -17,6 +26,13 @@ from __future__ import annotations
 __all__ = [
     "CannotShare",
     "GitHubError",
+    "HttpConnectError",
+    "HttpError",
+    "HttpProtocolError",
+    "HttpTimeout",
+    "HttpTlsError",
+    "HttpTooLarge",
+    "LoopError",
     "SpeedlabError",
     "TimeoutExpired",
     "UnsafeOutputPath",
@@ -57,3 +73,31 @@ class GitHubError(SpeedlabError):
 
 class UnsafeOutputPath(GitHubError):
     """Refused to write a result file that would not sit directly inside the output directory."""
+
+
+class LoopError(SpeedlabError):
+    """The hand-made loop was used wrongly (nested run, a task joining itself) or deadlocked."""
+
+
+class HttpError(SpeedlabError):
+    """The hand-made HTTP client could not get a usable response."""
+
+
+class HttpTimeout(HttpError, TimeoutExpired):
+    """The whole response (connect, TLS, headers and body) did not arrive before the deadline."""
+
+
+class HttpConnectError(HttpError):
+    """The connection could not be made (refused, unreachable, no address) or broke."""
+
+
+class HttpTlsError(HttpConnectError):
+    """The TLS handshake failed: an untrusted certificate, a wrong host name, a bad protocol."""
+
+
+class HttpProtocolError(HttpError):
+    """The server's bytes were not valid HTTP/1.1 (or its body encoding was broken)."""
+
+
+class HttpTooLarge(HttpError):
+    """The response body passed the size cap, counted on the wire or after decompression."""
