@@ -4,6 +4,7 @@
      ├── UsageError          bad input from the user (the CLI exits with code 2)
      ├── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
      ├── CannotShare         a job needs shared state that the chosen model cannot provide
+     ├── ClusterError        the dask cluster could not be reached or started
      └── GitHubError         the GitHub search job could not do what was asked
           └── UnsafeOutputPath   a result file would land outside the output directory
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 __all__ = [
     "CannotShare",
+    "ClusterError",
     "GitHubError",
     "SpeedlabError",
     "TimeoutExpired",
@@ -49,6 +51,10 @@ class CannotShare(SpeedlabError):
     """
 
     exit_code = 2
+
+
+class ClusterError(SpeedlabError):
+    """The dask model could not reach its scheduler (``--scheduler``) or start a local cluster."""
 
 
 class GitHubError(SpeedlabError):
