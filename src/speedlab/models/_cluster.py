@@ -4,7 +4,8 @@
 - :class:`ClusterExecutor`: ``client.get_executor()``, with the plan scattered once;
 - :func:`dask_setup`: the local cluster's worker preload (workers ignore Ctrl-C);
 - :func:`worker_label`, :func:`worker_cpu_seconds`: run on the workers;
-- :func:`sigint_deferred`, :func:`close_nannies`: starting and killing a local cluster safely.
+- :func:`sigint_deferred`, :func:`close_nannies`: starting and killing a local cluster safely;
+- :func:`probe_scheduler`: is anyone listening at a scheduler's address.
 
 Nothing here imports dask at module level: ``distributed`` is imported where it is used, so
 the model's module stays importable without the optional dependency.
@@ -16,6 +17,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +33,7 @@ __all__ = [
     "ClusterStop",
     "close_nannies",
     "dask_setup",
+    "probe_scheduler",
     "sigint_deferred",
     "worker_cpu_seconds",
     "worker_label",
@@ -175,6 +178,26 @@ def sigint_deferred() -> Iterator[list[bool]]:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending press arrives now
         signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+def probe_scheduler(address: str, *, timeout: float) -> None:
+    """Open and close a TCP connection to a scheduler, to fail fast and leave nothing behind.
+
+    A ``Client`` that cannot connect raises after its timeout but leaves its event loop's
+    thread running, with no object left to close it; a refused or silent address is found
+    here first. Addresses of other protocols (tls://, ucx://) are left to the client.
+
+    Raises:
+        OSError: nothing answers at ``address`` (or it is not an address).
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme != "tcp":
+        return
+    host, port = parse_host_port(location, 8786)
+    with socket.create_connection((host, port), timeout=timeout):
+        pass
 
 
 async def close_nannies(nannies: list[Any], timeout: float) -> None:

@@ -54,6 +54,7 @@ from speedlab.models._cluster import (
     ClusterExecutor,
     ClusterStop,
     close_nannies,
+    probe_scheduler,
     sigint_deferred,
     worker_cpu_seconds,
     worker_label,
@@ -101,6 +102,11 @@ class DaskModel(ExecutorModel):
         self._stop: ClusterStop | None = None
         self._cpu_before: dict[str, float] = {}
         self._worker_cpu = 0.0
+
+    @property
+    def client(self) -> Any:
+        """The ``distributed.Client`` of the run, once connected (None before and after)."""
+        return self._client
 
     # ------------------------------------------------------------------ the family's hooks
 
@@ -203,6 +209,8 @@ class DaskModel(ExecutorModel):
         """
         from distributed import Client, LocalCluster
 
+        if self.scheduler is not None:
+            probe_scheduler(self.scheduler, timeout=CONNECT_TIMEOUT)
         with sigint_deferred() as pressed:
             if self.scheduler is None:
                 self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
@@ -210,6 +218,9 @@ class DaskModel(ExecutorModel):
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    # The scheduler serves HTTP even without a dashboard, by default on port
+                    # 8787: a second cluster would warn that it is taken. Any free local port.
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                     silence_logs=logging.ERROR,
                     preload=["speedlab.models._cluster"],
                     death_timeout=CONNECT_TIMEOUT,
