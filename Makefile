@@ -36,9 +36,12 @@ bench: $(STAMP)
 		$(BIN)/python -m pip install --quiet -c constraints.txt 'primesieve==2.3.4'
 	$(BIN)/python -c 'import orjson' 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet -c constraints.txt 'orjson==3.13.0'
+	$(BIN)/python -c 'import joblib' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c constraints.txt 'joblib==1.6.0'
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/cpu.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
