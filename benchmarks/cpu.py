@@ -12,7 +12,7 @@ a user waits for it. Then it checks the targets, side by side:
 
     .venv/bin/python benchmarks/cpu.py             # 32 numbers, 24-30 s sequential here
     .venv/bin/python benchmarks/cpu.py --quick     # the job's 8 default numbers
-    .venv/bin/python benchmarks/cpu.py --repeats 3 # median and range of three runs
+    .venv/bin/python benchmarks/cpu.py --repeats 4 # median and range of four runs (default 2)
 
 The machine metadata comes from a small function below (``speedlab._machine`` does not exist
 in this tree yet).
@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import sysconfig
 import time
@@ -33,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from baselines import joblib_parallel, pool_map
+from primes import _commit  # the one copy of the git look-up (benchmarks/ is on sys.path)
 from speedlab import __version__
 from speedlab.cpu import interpreter, run_cpu_model
 from speedlab.jobs.primes import DEFAULT_NUMBERS, PrimeJob
@@ -84,17 +84,6 @@ def machine() -> dict[str, object]:
             cpu = next((ln.split(":", 1)[1].strip() for ln in info if "model name" in ln), cpu)
     except OSError:
         pass
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-            cwd=Path(__file__).resolve().parent,
-        ).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        commit = ""
     python = interpreter()
     return {
         "platform": platform.platform(),
@@ -107,7 +96,7 @@ def machine() -> dict[str, object]:
         "gil_enabled": python.gil_enabled,
         "cc": sysconfig.get_config_var("CC"),
         "speedlab": __version__,
-        "commit": commit or None,
+        "commit": _commit(),
     }
 
 
@@ -134,11 +123,16 @@ def model_runner(model: str, scheduler: str | None) -> Runner:
 def time_all(
     runners: dict[str, Runner], numbers: list[int], workers: int, repeats: int
 ) -> dict[str, list[float]]:
-    """Time each runner ``repeats`` times, interleaved so that noise hits them all alike."""
+    """Time each runner ``repeats`` times, interleaved so that noise hits them all alike.
+
+    Odd repeats run the models in reverse order (A B ... B A), so that a drift in the
+    machine's load over the run does not favour the ones that come first.
+    """
     times: dict[str, list[float]] = {name: [] for name in runners}
     expected: list[bool] | None = None
     for repeat in range(repeats):
-        for name, runner in runners.items():
+        order = list(runners.items())
+        for name, runner in order if repeat % 2 == 0 else reversed(order):
             print(f"  [{repeat + 1}/{repeats}] {name} ...", end=" ", flush=True)
             t0 = time.perf_counter()
             answers = runner(numbers, workers)
@@ -147,7 +141,7 @@ def time_all(
             if expected is None:
                 expected = answers
             elif answers != expected:
-                raise RuntimeError(f"{name} gave other answers than {next(iter(runners))}")
+                raise RuntimeError(f"{name} gave other answers than {order[0][0]}")
             times[name].append(seconds)
     return times
 
@@ -160,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the table and the targets, write the JSON; return the code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the job's 8 default numbers")
-    parser.add_argument("--repeats", type=int, default=1, help="runs per model (1)")
+    parser.add_argument("--repeats", type=int, default=2, help="runs per model (2: A..Z, Z..A)")
     parser.add_argument("--workers", type=int, default=None, help="workers (default: cores)")
     parser.add_argument("--scheduler", default=None, help="a dask scheduler (default: local)")
     parser.add_argument(

@@ -15,7 +15,7 @@ from speedlab.cli import main
 PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
-    "CannotShare",
+    "CannotShare", "ClusterError",
     # the lecture's part 1
     "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
     "first_primes", "primes_below", "primality",
@@ -26,7 +26,7 @@ PUBLIC_API = {
     "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
     # models
     "MODELS", "MODEL_NAMES", "RunResult", "RunInterrupted", "UnitRecord", "run_model",
-    "ModelSpec", "StopSignal",
+    "ModelSpec", "StopSignal", "models_for",
     # fakehub
     "FakeHub", "AsyncFakeHub", "FakeHubConfig", "FakeHubStatistics",
     "__version__",

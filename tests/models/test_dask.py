@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +76,18 @@ def _worker_pids(client: Client) -> dict[str, int]:
     return pids
 
 
+def _stop_when_busy(client: Callable[[], Client | None], stop: StopSignal) -> None:
+    """Set ``stop`` half a second after both workers have a task (or after 40 s)."""
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        current = client()
+        if current is not None and sum(map(len, current.processing().values())) >= 2:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    stop.set()
+
+
 def test_a_local_cluster_started_by_the_test_gives_the_answers(
     cluster: LocalCluster, observer: Client
 ) -> None:
@@ -126,17 +138,7 @@ def test_a_stop_wakes_units_sleeping_on_the_cluster(
 ) -> None:
     # Both workers sleep ten minutes in a unit; the stop flag lives on the scheduler.
     stop = StopSignal()
-
-    def stop_once_both_sleep() -> None:
-        deadline = time.monotonic() + 30
-        while sum(map(len, observer.processing().values())) < 2:
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
-        time.sleep(0.5)
-        stop.set()
-
-    watcher = threading.Thread(target=stop_once_both_sleep)
+    watcher = threading.Thread(target=_stop_when_busy, args=(lambda: observer, stop))
     watcher.start()
     try:
         result = dask.run(
@@ -157,18 +159,7 @@ def test_a_stop_kills_the_workers_of_the_model_s_own_cluster() -> None:
     # a task, so the run ends early only because the model kills its workers.
     stop = StopSignal()
     model = dask.DaskModel()
-
-    def stop_once_both_compute() -> None:
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            client = model.client
-            if client is not None and sum(map(len, client.processing().values())) >= 2:
-                break
-            time.sleep(0.05)
-        time.sleep(0.5)
-        stop.set()
-
-    watcher = threading.Thread(target=stop_once_both_compute)
+    watcher = threading.Thread(target=_stop_when_busy, args=(lambda: model.client, stop))
     watcher.start()
     try:
         with model:
