@@ -321,6 +321,18 @@ def test_help_imports_no_dask() -> None:
     assert done.stdout.splitlines()[-1] == "[]"
 
 
+def _workers_of(proc: subprocess.Popen[str]) -> list[psutil.Process]:
+    """Wait until the command has two children (its workers); return them."""
+    parent = psutil.Process(proc.pid)
+    children: list[psutil.Process] = []
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        children = parent.children(recursive=True)
+    assert len(children) >= 2, "the workers never started"
+    return children
+
+
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize("model", ["asyncio-processes", "dask"])
 def test_a_real_ctrl_c_ends_the_run_and_every_worker(model: str) -> None:
@@ -330,13 +342,7 @@ def test_a_real_ctrl_c_ends_the_run_and_every_worker(model: str) -> None:
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     ) as proc:
         try:
-            parent = psutil.Process(proc.pid)
-            children: list[psutil.Process] = []
-            deadline = time.monotonic() + 60
-            while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(0.1)
-                children = [c for c in parent.children(recursive=True) if c.name() != "dask"]
-            assert len(children) >= 2, "the workers never started"
+            children = _workers_of(proc)
             time.sleep(1.0)  # into the run (or the workers' start-up: both must end cleanly)
             os.killpg(proc.pid, signal.SIGINT)
             out, err = proc.communicate(timeout=30)
@@ -349,4 +355,26 @@ def test_a_real_ctrl_c_ends_the_run_and_every_worker(model: str) -> None:
     assert "Traceback" not in err
     assert err.count("\n") == 1
     _, alive = psutil.wait_procs(children, timeout=5)
+    assert alive == []
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("model", ["asyncio-processes", "dask"])
+def test_no_worker_outlives_a_killed_command(model: str) -> None:
+    # SIGKILL leaves no chance to clean up: the workers must notice on their own.
+    argv = [sys.executable, "-m", "speedlab", "primes", "--check", "--model", model, "-c", "2"]
+    with subprocess.Popen(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        text=True,
+    ) as proc:
+        children = _workers_of(proc)
+        time.sleep(1.0)
+        proc.kill()
+        proc.wait(timeout=30)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    for orphan in alive:  # do not leave them to the next test
+        orphan.kill()
     assert alive == []

@@ -8,7 +8,8 @@ for its other tasks and every core computes.
 
 * ``concurrency`` is both the tasks and the processes (default: one per core): a task awaits
   one ``Compute`` at a time, so more tasks than processes would only queue in the pool.
-* Pool workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent decides).
+* Pool workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent decides),
+  and end when the parent ends, even if it was killed.
 * The pool is made before the loop starts and joined after it ends, on every path. A normal
   end has nothing left to wait for. After a stop request, Ctrl-C or an error, the tasks were
   cancelled at the ``Compute`` they awaited, so the computations still in the pool are of no
@@ -26,7 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.process
+import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 
@@ -46,9 +50,25 @@ __all__ = ["NAME", "ComputePool", "run"]
 NAME = "asyncio-processes"
 
 
-def _ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle."""
+def _init_worker() -> None:
+    """Pool initializer: leave Ctrl-C to the parent, and never outlive it.
+
+    A pool worker whose parent was killed (SIGTERM, SIGKILL) would wait forever for its next
+    task: its siblings hold the task queue open. A watcher thread waits on the parent's
+    sentinel instead, which closes when the parent ends, and ends the worker then.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        watcher = threading.Thread(
+            target=_exit_with, args=(parent,), name="speedlab-parent-watch", daemon=True
+        )
+        watcher.start()
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns once the parent process has ended
+    os._exit(1)
 
 
 class ComputePool:
@@ -65,7 +85,7 @@ class ComputePool:
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(),
-            initializer=_ignore_sigint,
+            initializer=_init_worker,
         )
         self._closed = False
 
