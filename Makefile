@@ -11,7 +11,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,dask]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,10 +42,14 @@ bench: $(STAMP)
 	@$(BIN)/python -c 'import orjson' 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet -c constraints.txt 'orjson==3.13.0' || \
 		echo "make bench: cannot install orjson; benchmarks/parse.py skips it"
+	@$(BIN)/python -c 'import joblib' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c constraints.txt 'joblib==1.6.0' || \
+		echo "make bench: cannot install joblib; benchmarks/cpu.py skips it"
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
 	$(BIN)/python benchmarks/parse.py
 	$(BIN)/python benchmarks/spinner.py
+	$(BIN)/python benchmarks/cpu.py
 
 # Translations (gettext catalogs, Babel): extract the lesson's messages, merge them into each
 # catalog (new or changed ones come out empty or fuzzy: translate them), and compile the .mo that

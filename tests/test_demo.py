@@ -9,7 +9,9 @@ import pytest
 from speedlab.cli import main
 from speedlab.demo import run_demo
 from speedlab.jobs.github import filename_for
-from speedlab.models import MODELS
+from speedlab.models import models_for
+
+IO_MODELS = models_for("io")
 
 KEYWORDS = ("torch", "ML", "deep learning")
 
@@ -19,8 +21,8 @@ def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> 
     report = run_demo(
         out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0, on_model=seen.append
     )
-    assert seen == list(MODELS)
-    assert [row.model for row in report.rows] == list(MODELS)
+    assert seen == list(IO_MODELS)
+    assert [row.model for row in report.rows] == list(IO_MODELS)
     assert report.identical, report.differences
     for row in report.rows:
         assert row.result.failures == 0
@@ -28,7 +30,7 @@ def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> 
         for keyword in KEYWORDS:
             assert (tmp_path / row.model / filename_for(keyword)).is_file()
     assert report.rows[0].speedup == pytest.approx(1.0)
-    assert report.hub.requests == len(KEYWORDS) * len(MODELS)
+    assert report.hub.requests == len(KEYWORDS) * len(IO_MODELS)
 
 
 def test_run_demo_reports_a_file_that_differs(tmp_path: Path, monkeypatch) -> None:
@@ -52,7 +54,7 @@ def test_demo_command_prints_the_table(tmp_path: Path, capsys) -> None:
     code = main(["demo", "--out", str(tmp_path), "--latency", "0", "--jitter", "0"])
     out = capsys.readouterr().out
     assert code == 0
-    for model in MODELS:
+    for model in IO_MODELS:
         assert f"running {model} ... 8 searches done in" in out
     assert "speedup" in out
     assert "every model wrote byte-identical files" in out

@@ -15,7 +15,7 @@ from speedlab.cli import main
 PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
-    "CannotShare",
+    "CannotShare", "ClusterError",
     "LoopError", "HttpError", "HttpTimeout", "HttpConnectError", "HttpTlsError",
     "HttpProtocolError", "HttpTooLarge",
     # the lecture's part 1
@@ -28,7 +28,7 @@ PUBLIC_API = {
     "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
     # models
     "MODELS", "MODEL_NAMES", "RunResult", "RunInterrupted", "UnitRecord", "run_model",
-    "ModelSpec", "StopSignal",
+    "ModelSpec", "StopSignal", "models_for",
     # fakehub
     "FakeHub", "AsyncFakeHub", "FakeHubConfig", "FakeHubStatistics",
     "__version__",

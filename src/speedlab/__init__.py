@@ -5,10 +5,9 @@ The public API, re-exported from the modules that define it:
 - the lecture's part 1: ``is_prime``, ``prime_stream``, ``naive_prime_stream``, ``averager``,
   ``runner`` and the demos (``run_demo``/``run_all`` from :mod:`speedlab.lesson`);
 - the GitHub search job, sans-I/O: ``GitHubJob``, ``SearchConfig``, ``search_keyword``;
-- the models that run any job: ``run_model`` and ``MODELS``, with one ``RunResult``;
-- ``FakeHub``, the local simulator of GitHub's search API;
-- the errors, one hierarchy under ``SpeedlabError`` (the hand-made loop's and its HTTP
-  client's included; the loop itself is :mod:`speedlab.loop`).
+- the models that run any job: ``run_model``, ``MODELS`` and ``models_for("io"|"cpu")``,
+  with one ``RunResult``;
+- ``FakeHub``, the local simulator of GitHub's search API.
 
     >>> from speedlab import is_prime
     >>> is_prime(97)
@@ -25,6 +24,7 @@ from speedlab._version import __version__
 if TYPE_CHECKING:
     from speedlab._exceptions import (
         CannotShare,
+        ClusterError,
         GitHubError,
         HttpConnectError,
         HttpError,
@@ -93,6 +93,7 @@ if TYPE_CHECKING:
         RunResult,
         StopSignal,
         UnitRecord,
+        models_for,
         run_model,
     )
 
@@ -107,6 +108,7 @@ _EXPORTS = {
     "HttpTooLarge": "speedlab._exceptions",
     "LoopError": "speedlab._exceptions",
     "CannotShare": "speedlab._exceptions",
+    "ClusterError": "speedlab._exceptions",
     "Call": "speedlab.jobs.effects",
     "CallResult": "speedlab.jobs.effects",
     "Compute": "speedlab.jobs.effects",
@@ -156,6 +158,7 @@ _EXPORTS = {
     "RunResult": "speedlab.models",
     "UnitRecord": "speedlab.models",
     "run_model": "speedlab.models",
+    "models_for": "speedlab.models",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -168,6 +171,7 @@ __all__ = [
     "Call",
     "CallResult",
     "CannotShare",
+    "ClusterError",
     "Compute",
     "FakeHub",
     "FakeHubConfig",
@@ -211,6 +215,7 @@ __all__ = [
     "filename_for",
     "first_primes",
     "is_prime",
+    "models_for",
     "naive_prime_stream",
     "primality",
     "prime_stream",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 __all__ = [
     "DEFAULT_ASYNC_TASKS",
+    "DEFAULT_CPU_WORKERS",
     "DEFAULT_PROCESS_WORKERS",
     "DEFAULT_SEED",
     "DEFAULT_THREAD_WORKERS",
@@ -29,6 +30,10 @@ DEFAULT_THREAD_WORKERS = 16
 # Worker processes of the processes model: each costs an interpreter's memory, so stay near the
 # core count (two per core lets one wait on I/O while the other computes), and never above eight.
 DEFAULT_PROCESS_WORKERS = min(8, 2 * (os.cpu_count() or 1))
+
+# Worker processes of the CPU-bound models (asyncio-processes, a local dask cluster): one per
+# core, since a second process on a core only takes turns with the first.
+DEFAULT_CPU_WORKERS = os.cpu_count() or 1
 
 # Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
 DEFAULT_ASYNC_TASKS = 100

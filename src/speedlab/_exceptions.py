@@ -5,6 +5,7 @@
      ├── TimeoutExpired      a blocking call ran past its ``timeout`` (also a TimeoutError)
      │    └── HttpTimeout        no whole response within the deadline (also an HttpError)
      ├── CannotShare         a job needs shared state that the chosen model cannot provide
+     ├── ClusterError        the dask cluster could not be reached or started
      ├── GitHubError         the GitHub search job could not do what was asked
      │    └── UnsafeOutputPath   a result file would land outside the output directory
      ├── LoopError           the hand-made loop was misused or cannot go on (deadlock)
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 __all__ = [
     "CannotShare",
+    "ClusterError",
     "GitHubError",
     "HttpConnectError",
     "HttpError",
@@ -65,6 +67,10 @@ class CannotShare(SpeedlabError):
     """
 
     exit_code = 2
+
+
+class ClusterError(SpeedlabError):
+    """The dask model could not reach its scheduler (``--scheduler``) or start a local cluster."""
 
 
 class GitHubError(SpeedlabError):

@@ -21,7 +21,7 @@ from pathlib import Path
 from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
 from speedlab.fakehub import FakeHub, FakeHubConfig, FakeHubStatistics
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig, filename_for
-from speedlab.models import MODELS, RunResult, StopSignal, run_model
+from speedlab.models import RunResult, StopSignal, models_for, run_model
 
 __all__ = [
     "DEMO_JITTER",
@@ -69,7 +69,7 @@ def run_demo(
     *,
     out_dir: Path = DEMO_OUT_DIR,
     keywords: Sequence[str] = DEFAULT_KEYWORDS,
-    models: Sequence[str] = tuple(MODELS),
+    models: Sequence[str] = models_for("io"),
     latency: float = DEMO_LATENCY,
     jitter: float = DEMO_JITTER,
     seed: int = 0,

@@ -12,7 +12,6 @@ import pytest
 
 from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
 from speedlab.models import (
-    MODELS,
     RunEvent,
     RunInterrupted,
     RunStarted,
@@ -20,13 +19,14 @@ from speedlab.models import (
     UnitFinished,
     UnitStarted,
     UnitWaiting,
+    models_for,
     run_model,
 )
 from speedlab.models._unit import INTERRUPTED
 from tests.models._jobs import CallJob, CrashJob, HttpJob, HttpStats, RendezvousJob
 from tests.models._servers import RecordingServer
 
-ALL = list(MODELS)
+ALL = list(models_for("io"))  # the CPU-only models have their own tests
 CONCURRENT = ["threads", "processes", "asyncio"]
 TOKEN = "tok_models_7f3a9c"
 
