@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from speedlab.jobs.base import Job, SharedMemory
     from speedlab.jobs.effects import (
+        Await,
         Call,
         CallResult,
         Compute,
@@ -91,6 +92,7 @@ if TYPE_CHECKING:
 # ``import speedlab`` (and ``speedlab --version``) stays cheap.
 _EXPORTS = {
     "CannotShare": "speedlab._exceptions",
+    "Await": "speedlab.jobs.effects",
     "Call": "speedlab.jobs.effects",
     "CallResult": "speedlab.jobs.effects",
     "Compute": "speedlab.jobs.effects",
@@ -149,6 +151,7 @@ __all__ = [
     "MODELS",
     "MODEL_NAMES",
     "AsyncFakeHub",
+    "Await",
     "Call",
     "CallResult",
     "CannotShare",
