@@ -1,0 +1,90 @@
+"""The far side of :func:`~speedlab.bench.run_isolated`: one task in a fresh interpreter.
+
+Peak memory is a per-process high-water mark, and a model's libraries (aiohttp, a process
+pool, a dask cluster) stay loaded once imported, so every measured run gets an interpreter of
+its own: ``python -m speedlab.bench._child``. The parent writes two pickles to its standard
+input (the ``sys.path`` to use, then a :class:`ChildTask`); the child runs the task and
+writes one JSON document to the standard output it had when it started:
+
+    {"value": <what the task returned>, "main_peak_bytes": <the child's own VmHWM>}
+    {"error": "<one line>", "error_type": "UsageError", "exit_code": 2}
+
+Anything the task prints goes to standard error instead (standard output is re-pointed
+there first), so a user's ``print`` cannot corrupt the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+__all__ = ["ChildTask", "main", "own_peak_rss_bytes"]
+
+
+@dataclass(frozen=True)
+class ChildTask:
+    """A picklable call: ``fn(*args)`` must return JSON-ready data."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+
+def own_peak_rss_bytes() -> int:
+    """Return this process's own resident high-water mark (``VmHWM``), or 0 if unknown.
+
+    ``ru_maxrss`` would do elsewhere, but Linux carries it across ``execve``: a fresh
+    interpreter started by a big parent would report the parent's peak.
+    """
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
+
+
+def _answer(channel: TextIO, document: dict[str, Any]) -> None:
+    channel.write(json.dumps(document, allow_nan=False))
+    channel.flush()
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def main() -> int:
+    """Read the task from stdin, run it, answer on the original stdout; return the exit code."""
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # from here on, fd 1 (and print) reach standard error
+    try:
+        extra_path = pickle.load(sys.stdin.buffer)
+        sys.path[:0] = [p for p in extra_path if p not in sys.path]
+        task = pickle.load(sys.stdin.buffer)
+        value = task.fn(*task.args)
+    except KeyboardInterrupt:
+        _answer(channel, {"error": "interrupted", "error_type": "KeyboardInterrupt"})
+        return 130
+    except Exception as exc:
+        from speedlab._exceptions import SpeedlabError
+
+        code = exc.exit_code if isinstance(exc, SpeedlabError) else 1
+        message = str(exc) if isinstance(exc, SpeedlabError) else _describe(exc)
+        _answer(
+            channel,
+            {"error": message, "error_type": type(exc).__name__, "exit_code": code},
+        )
+        return code
+    _answer(channel, {"value": value, "main_peak_bytes": own_peak_rss_bytes()})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
