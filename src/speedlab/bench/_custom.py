@@ -85,7 +85,9 @@ def resolve_function(spec: str) -> Callable[..., Any]:
             raise UsageError(f"--fn {spec}: {module_name} has no attribute {attribute!r}")
         target = getattr(target, part)
     if not callable(target):
-        raise UsageError(f"--fn {spec}: {attribute} is a {type(target).__name__}, not a function")
+        raise UsageError(
+            f"--fn {spec}: {attribute} is not callable: it is of type {type(target).__name__}"
+        )
     try:
         pickle.dumps(target)
     except Exception as exc:
@@ -142,8 +144,8 @@ class CustomJob:
     name: str = "custom"
 
     def units(self) -> Sequence[str]:
-        """``"3: 'abc'"``: the input's index (keys stay distinct) and its start."""
-        return [f"{i}: {_short(v)}" for i, v in enumerate(self.inputs)]
+        """``"[3] 'abc'"``: the input's index (keys stay distinct) and its start."""
+        return [f"[{i}] {_short(v)}" for i, v in enumerate(self.inputs)]
 
     def skipped(self) -> Sequence[UnitOutcome]:
         """Nothing is skipped."""
@@ -157,7 +159,7 @@ class CustomJob:
     def unit(self, key: str, shared: object) -> UnitGenerator:
         """Ask the model to run ``fn`` on the input; report its value or its error."""
         del shared
-        value = self.inputs[int(key.partition(":")[0])]
+        value = self.inputs[int(key[1:].partition("]")[0])]
         effect = Await(self.fn, value) if self.is_async else Compute(self.fn, value)
         reply = yield effect
         if not isinstance(reply, CallResult):

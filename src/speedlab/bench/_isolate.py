@@ -122,7 +122,10 @@ class TreeSampler:
         import psutil
 
         self._psutil = psutil
-        self._root = psutil.Process(pid)
+        try:
+            self._root: Any = psutil.Process(pid)
+        except psutil.Error:
+            self._root = None  # it is gone already: there is nothing to sample
         self._interval = interval
         self._done = threading.Event()
         self._lock = threading.Lock()
@@ -148,6 +151,8 @@ class TreeSampler:
         time); ``/proc/PID/task/TID/children`` lists one thread's children directly.
         """
         psutil = self._psutil
+        if self._root is None:
+            return []
         found = [self._root]
         index = 0
         while index < len(found):
@@ -249,12 +254,14 @@ def _read_answer(out: bytes, err: bytes, returncode: int) -> dict[str, Any]:
     raise ChildFailed(f"the measured process ended with code {returncode}: {last}")
 
 
-def _raise_error(answer: dict[str, Any]) -> None:
+def _raise_error(answer: dict[str, Any], *, stopped: bool) -> None:
     """Re-raise a speedlab error by its own class (so CannotShare stays CannotShare)."""
     message = str(answer.get("error", "failed"))
     name = str(answer.get("error_type", ""))
     code = int(answer.get("exit_code", 1))
     if name == "KeyboardInterrupt":
+        if stopped:
+            raise ChildFailed("stopped before it finished", exit_code=130, error_type=name)
         raise KeyboardInterrupt
     known = getattr(_exceptions, name, None) if name in _exceptions.__all__ else None
     if isinstance(known, type) and issubclass(known, SpeedlabError) and known is not SpeedlabError:
@@ -281,33 +288,34 @@ def run_isolated(
 
     Raises:
         UsageError, CannotShare, ...: ``fn`` raised that speedlab error in the child.
-        ChildFailed: ``fn`` raised anything else, or the child died (one-line message).
+        ChildFailed: ``fn`` raised anything else, the child died, or ``stop`` cut short a
+            task that does not handle Ctrl-C itself (one-line message).
         TimeoutExpired: ``timeout`` passed; the child's tree was killed.
         KeyboardInterrupt: Ctrl-C; the child was stopped (or killed) and reaped first.
     """
     payload = pickle.dumps(list(sys.path)) + pickle.dumps(ChildTask(fn, args))
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "speedlab.bench._child"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
-    unsubscribe = stop.subscribe(lambda: _interrupt(proc)) if stop is not None else None
-    sampler = TreeSampler(proc.pid)
-    try:
-        with sampler:
-            out, err = proc.communicate(payload, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_tree(proc)
-        raise TimeoutExpired(f"the measured run took more than {timeout:g} s") from None
-    except BaseException:
-        _stop(proc)
-        raise
-    finally:
-        if unsubscribe is not None:
-            unsubscribe()
+    ) as proc:  # leaving the block closes the pipes and reaps the child on every path
+        unsubscribe = stop.subscribe(lambda: _interrupt(proc)) if stop is not None else None
+        sampler = TreeSampler(proc.pid)
+        try:
+            with sampler:
+                out, err = proc.communicate(payload, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_tree(proc)
+            raise TimeoutExpired(f"the measured run took more than {timeout:g} s") from None
+        except BaseException:
+            _stop(proc)
+            raise
+        finally:
+            if unsubscribe is not None:
+                unsubscribe()
     answer = _read_answer(out, err, proc.returncode)
     if "value" not in answer:
-        _raise_error(answer)
+        _raise_error(answer, stopped=stop is not None and stop.is_set())
     main_peak = int(answer.get("main_peak_bytes", 0))
     return Isolated(answer["value"], sampler.usage(main_peak))

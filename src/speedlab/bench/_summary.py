@@ -20,7 +20,11 @@ from dataclasses import dataclass, replace
 
 from speedlab.bench._harness import JobBench, Measured, ModelRuns
 
-__all__ = ["ModelSummary", "baseline", "median_run", "summarize"]
+__all__ = ["MIN_LOAD_WALL", "ModelSummary", "baseline", "median_run", "summarize"]
+
+#: Runs shorter than this (seconds) say nothing about other programs' CPU: the kernel counts
+#: CPU time in 10 ms ticks, too coarse for a tenth of a second.
+MIN_LOAD_WALL = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _one(runs: ModelRuns, base: float | None) -> ModelSummary:
     busy = sum(r.seconds for r in result.records if r.status != "skipped")
     done = sum(1 for r in result.records if r.status == "done")
     others = 0.0
-    if middle.machine_cpu_seconds is not None and wall > 0:
+    if middle.machine_cpu_seconds is not None and wall >= MIN_LOAD_WALL:
         others = max(0.0, (middle.machine_cpu_seconds - result.cpu_seconds) / wall)
     return ModelSummary(
         model=runs.model,
