@@ -87,3 +87,10 @@ def test_rich_shows_cells_as_text_never_as_markup() -> None:
     text = out.getvalue()
     assert "[bold]x[/bold]" in text
     assert "note & <note>" in text
+
+
+def test_one_run_per_model_drops_the_runs_and_spread_columns() -> None:
+    table = job_table(_fixtures.cpu_job(), cores=2)
+    assert table.columns[:3] == ("model", "wall s", "speedup")
+    assert "min-max s" not in table.columns
+    assert all(len(row) == len(table.columns) for row in table.rows)

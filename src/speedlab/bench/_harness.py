@@ -34,6 +34,7 @@ __all__ = [
     "Workload",
     "bench_workload",
     "choose_models",
+    "measure_model",
     "run_job_task",
 ]
 
@@ -194,6 +195,35 @@ def _busy_since(before: Any) -> float:
     )
 
 
+def measure_model(
+    model: str,
+    job: Job,
+    *,
+    concurrency: int | None = None,
+    stop: StopSignal | None = None,
+    timeout: float | None = RUN_TIMEOUT,
+) -> Measured:
+    """Run ``job`` under ``model`` in a fresh interpreter; return the result and its cost.
+
+    Args:
+        model: A registry name.
+        job: The job (it is pickled to the fresh interpreter).
+        concurrency: Workers (None: the model's default).
+        stop: When set, the run ends early and its result is ``interrupted``.
+        timeout: Seconds the run may take before it is killed.
+
+    Raises:
+        CannotShare, UsageError: The model refused the job or the options.
+        ChildFailed: The run crashed (one line).
+        KeyboardInterrupt: Ctrl-C; the run was stopped and its processes reaped first.
+    """
+    from speedlab.bench._results import decode_result
+
+    isolated = run_isolated(run_job_task, model, job, concurrency, stop=stop, timeout=timeout)
+    result = decode_result(isolated.value["result"])
+    return Measured(result, isolated.memory, isolated.value["machine_cpu_seconds"])
+
+
 def _order(models: Sequence[str], repeat: int) -> Iterator[tuple[int, str]]:
     for index in range(repeat):
         for model in models:
@@ -231,8 +261,6 @@ def bench_workload(
         UsageError: ``repeat`` below 1, or an unknown model.
         KeyboardInterrupt: Ctrl-C; the run in progress was stopped and reaped first.
     """
-    from speedlab.bench._results import decode_result
-
     if repeat < 1:
         raise UsageError(f"--repeat must be at least 1, not {repeat}")
     unknown = [m for m in models if m not in MODELS]
@@ -249,24 +277,17 @@ def bench_workload(
                 progress.started(label)
             workers = None if MODELS[model].family == "sequential" else concurrency
             try:
-                isolated = run_isolated(
-                    run_job_task,
-                    model,
-                    make_job(model, index),
-                    workers,
-                    stop=stop,
-                    timeout=timeout,
+                measured = measure_model(
+                    model, make_job(model, index), concurrency=workers, stop=stop, timeout=timeout
                 )
             except SpeedlabError as exc:
                 errors[model] = str(exc)
                 if progress is not None:
                     progress.finished(label, f"cannot run: {exc}")
                 continue
-            result = decode_result(isolated.value["result"])
-            measured = Measured(result, isolated.memory, isolated.value["machine_cpu_seconds"])
             runs[model].append(measured)
             if progress is not None:
-                progress.finished(label, _outcome(result))
+                progress.finished(label, _outcome(measured.result))
             if check is not None:
                 check(model, measured)
     return JobBench(

@@ -65,6 +65,7 @@ def job_table(job: JobBench, *, cores: int) -> Table:
         cores: The machine's cores (for the takeaways).
     """
     summaries = summarize(job)
+    repeated = any(s.runs > 1 for s in summaries)
     best = fastest(summaries)
     base = next((s for s in summaries if s.family == "sequential"), None)
     rows = []
@@ -75,15 +76,15 @@ def job_table(job: JobBench, *, cores: int) -> Table:
         )
         notes.append(f"{s.model}: {why}")
         if s.median is None:
-            rows.append((s.model, "-", "-", "-", "-", "-", "-", "-", "-", "-"))
+            rows.append((s.model, *("-" for _ in range(9 if repeated else 7))))
             continue
         spread = "-" if s.runs < 2 else f"{s.low:.2f}-{s.high:.2f}"
         rows.append(
             (
                 s.model,
-                str(s.runs),
+                *((str(s.runs),) if repeated else ()),
                 f"{s.median:.2f}",
-                spread,
+                *((spread,) if repeated else ()),
                 _num(s.speedup, 1, "x"),
                 _num(s.vs_best, 2, "x"),
                 _num(s.per_second, 1),
@@ -92,16 +93,14 @@ def job_table(job: JobBench, *, cores: int) -> Table:
                 str(s.processes),
             )
         )
-    numbers = (
-        "runs",
-        "median s",
-        "min-max s",
-        "speedup",
-        "vs best",
-        "per s",
-        "CPU s",
-        "MB",
-        "procs",
+    numbers: tuple[str, ...] = ("speedup", "vs best", "per s", "CPU s", "MB", "procs")
+    numbers = ("runs", "median s", "min-max s", *numbers) if repeated else ("wall s", *numbers)
+    timing = (
+        "median/min-max: wall seconds over the runs; speedup: sequential's median / this one's; "
+        "vs best: this median / the best one's"
+        if repeated
+        else "wall s: seconds of the run; speedup: sequential's / this one's; vs best: this "
+        "one's / the best one's"
     )
     return Table(
         title=job.title,
@@ -109,10 +108,9 @@ def job_table(job: JobBench, *, cores: int) -> Table:
         rows=tuple(rows),
         right=frozenset(numbers),
         caption=(
-            "median/min-max: wall seconds over the runs; speedup: sequential's median / this "
-            f"one's; vs best: this median / the best one's; per s: {job.noun} per second; "
-            "CPU s: user+system seconds of the median run, workers included; MB: peak resident "
-            "memory of the model's own processes (sampled every 50 ms); procs: processes at once"
+            f"{timing}; per s: {job.noun} per second; CPU s: user+system seconds of the run, "
+            "workers included; MB: peak resident memory of the model's own processes (summed "
+            "over them, sampled every 50 ms); procs: processes at once"
         ),
         notes=tuple(notes),
     )
