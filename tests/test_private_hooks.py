@@ -1,4 +1,4 @@
-"""Every reach into a dependency's private attributes, checked: a release that renames one fails here.
+"""Every reach into a dependency's private attributes, checked: a release renaming one fails here.
 
 speedlab reaches past public APIs in three places, each because no public way exists:
 

@@ -251,7 +251,8 @@ def describe_machine() -> dict[str, Any]:
     """Return the machine, Python build, library versions and git commit, JSON-ready.
 
     It is :func:`speedlab._machine.describe_environment` when this build has it; otherwise
-    the same shape with the facts the standard library knows.
+    (until that module reaches this branch) the same shape with what the standard library
+    and git know.
     """
     try:
         from speedlab._machine import describe_environment  # type: ignore[import-not-found]
@@ -283,8 +284,22 @@ def _basic_environment() -> dict[str, Any]:
             "gil_enabled": True if gil is None else bool(gil()),
         },
         "packages": {name: version(name) for name in PACKAGES},
-        "git": None,
+        "git": _git_commit(),
     }
+
+
+def _git_commit() -> dict[str, Any] | None:
+    """The checkout's commit, if the current folder is in one (None otherwise)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return {"commit": commit, "dirty": None} if done.returncode == 0 and commit else None
 
 
 def machine_line(environment: Mapping[str, Any]) -> str:

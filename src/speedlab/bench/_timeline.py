@@ -26,10 +26,12 @@ __all__ = ["FAILED_COLOUR", "MAX_LABELLED_UNITS", "timeline_figure"]
 MAX_LABELLED_UNITS = 24
 #: Bars of failed units are drawn in this colour, hatched.
 FAILED_COLOUR = "#d62728"
-# Inches: the figure's width, each bar's height, and a panel's fixed part (title, margins).
+# Inches: the figure's width, each bar's height at most, a panel's fixed part (title,
+# margins), and the tallest figure (many units get thinner bars instead of a taller page).
 _WIDTH = 10.0
 _BAR = 0.2
 _PANEL = 0.75
+_MAX_HEIGHT = 16.0
 
 
 def _colours(count: int) -> list[tuple[float, float, float, float]]:
@@ -51,7 +53,8 @@ def timeline_figure(job: JobBench) -> Figure:
 
     panels = [(m.model, run) for m in job.models if (run := median_run(m)) is not None]
     units = max((len(r.result.records) for _, r in panels), default=1)
-    height = len(panels) * (_PANEL + _BAR * units) + 1.2
+    bar = min(_BAR, max(_MAX_HEIGHT / max(len(panels), 1) - _PANEL, 0.5) / max(units, 1))
+    height = len(panels) * (_PANEL + bar * units) + 1.2
     figure = Figure(figsize=(_WIDTH, max(height, 3.0)), layout="constrained")
     if not panels:
         axes = figure.add_subplot()
