@@ -50,8 +50,17 @@ def speedup_figure(jobs: Sequence[JobBench], *, cores: int) -> Figure:
             [v - (s.speedup_low or v) for v, s in zip(values, rows, strict=True)],
             [(s.speedup_high or v) - v for v, s in zip(values, rows, strict=True)],
         ]
-        bars = axes.barh(names, values, xerr=spread, color="#4c72b0", capsize=3, height=0.6)
-        axes.bar_label(bars, labels=[f"{v:.1f}x" for v in values], padding=4, fontsize=8)
+        axes.barh(names, values, xerr=spread, color="#4c72b0", capsize=3, height=0.6)
+        for y, (value, summary) in enumerate(zip(values, rows, strict=True)):
+            # Beyond the error bar's cap, so that the label never sits on it.
+            axes.annotate(
+                f"{value:.1f}x",
+                (max(value, summary.speedup_high or value), y),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
         axes.invert_yaxis()
         axes.axvline(1.0, color="0.2", linewidth=1, label="1x: as fast as sequential")
         if job.name == "cpu":
@@ -173,7 +182,14 @@ def memory_figure(bench: MemoryBench) -> Figure:
                 linewidth=0.8,
             )
             left += width
-        memory.text(left + 1, row_index, f"{left:.0f} MB", va="center", fontsize=8)
+        memory.annotate(
+            f"{left:.0f} MB",
+            (left, row_index),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     memory.set_yticks(range(len(ways)), ways)
     memory.invert_yaxis()
     memory.set_xlabel("memory after the workers read the list: PSS per process, MB")
