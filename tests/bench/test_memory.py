@@ -9,7 +9,8 @@ import pytest
 
 from speedlab._exceptions import UsageError
 from speedlab.bench import MemoryRow, bench_memory
-from speedlab.bench._memory import available_ways, memory_task
+from speedlab.bench._heavy_list import memory_task
+from speedlab.bench._memory import available_ways
 
 SIZE = 200_000  # about 7 MB of int objects and their slots: visible, quick
 

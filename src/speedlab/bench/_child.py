@@ -6,7 +6,7 @@ its own: ``python -m speedlab.bench._child``. The parent writes two pickles to i
 input (the ``sys.path`` to use, then a :class:`ChildTask`); the child runs the task and
 writes one JSON document to the standard output it had when it started:
 
-    {"value": <what the task returned>, "main_peak_bytes": <the child's own VmHWM>}
+    {"value": <what the task returned>, "main_peak_bytes": <the child's high-water mark>}
     {"error": "<one line>", "error_type": "UsageError", "exit_code": 2}
 
 Anything the task prints goes to standard error instead (standard output is re-pointed
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-__all__ = ["ChildTask", "main", "own_peak_rss_bytes"]
+__all__ = ["ChildTask", "main"]
 
 
 @dataclass(frozen=True)
@@ -32,22 +32,6 @@ class ChildTask:
 
     fn: Callable[..., Any]
     args: tuple[Any, ...] = ()
-
-
-def own_peak_rss_bytes() -> int:
-    """Return this process's own resident high-water mark (``VmHWM``), or 0 if unknown.
-
-    ``ru_maxrss`` would do elsewhere, but Linux carries it across ``execve``: a fresh
-    interpreter started by a big parent would report the parent's peak.
-    """
-    try:
-        with open("/proc/self/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return 0
-    return 0
 
 
 def _answer(channel: TextIO, document: dict[str, Any]) -> None:
@@ -82,7 +66,9 @@ def main() -> int:
             {"error": message, "error_type": type(exc).__name__, "exit_code": code},
         )
         return code
-    _answer(channel, {"value": value, "main_peak_bytes": own_peak_rss_bytes()})
+    from speedlab.models._recorder import peak_rss_bytes
+
+    _answer(channel, {"value": value, "main_peak_bytes": peak_rss_bytes()})
     return 0
 
 

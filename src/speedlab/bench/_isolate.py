@@ -71,7 +71,8 @@ class MemoryUsage:
     Attributes:
         peak_rss_bytes: The largest total resident memory of the child and all its
             descendants at one sample (at least the child's own high-water mark).
-        main_peak_bytes: The child's own high-water mark (``VmHWM``), exact.
+        main_peak_bytes: The child's own high-water mark (``VmHWM``), or its largest
+            waited-for worker's if larger: exact, where the sampler may miss a short peak.
         peak_processes: The most processes alive at once in the tree (1: no workers).
         samples: How many samples were taken (a run shorter than ``SAMPLE_INTERVAL`` may have
             only one, so its workers may be missed; ``main_peak_bytes`` never is).

@@ -1,7 +1,7 @@
 """A heavy list used by N threads or N processes: the lecture's memory question, measured.
 
 "How would memory differ between the thread and process programs if we added a rather heavy
-list?" Each way runs in a fresh interpreter (:func:`memory_task`), which builds
+list?" Each way runs in a fresh interpreter (:mod:`speedlab.bench._heavy_list`), which builds
 ``list(range(size))`` and starts ``workers`` threads, or processes under one start method:
 
 * ``threads``: one process; the threads read the very same list.
@@ -21,13 +21,7 @@ the list, and times starting a worker and sending it the list.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.connection
-import os
-import queue
-import signal
 import statistics
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -38,20 +32,17 @@ from speedlab.bench._isolate import run_isolated
 from speedlab.models import StopSignal
 
 __all__ = [
-    "MEMORY_TIMEOUT",
+    "MB",
     "WAYS",
     "MemoryBench",
     "MemoryRow",
     "ProcessMemory",
     "available_ways",
     "bench_memory",
-    "memory_task",
 ]
 
 #: The ways to share the list, in the order the report shows them.
 WAYS = ("threads", "fork", "forkserver", "spawn")
-#: Seconds any one step (a start, a send, a use) may take before the experiment gives up.
-MEMORY_TIMEOUT = 60.0
 
 MB = 2**20
 
@@ -201,195 +192,6 @@ class MemoryBench:
         )
 
 
-# ----------------------------------------------------------------------------- the workers
-
-
-def _expect(conn: multiprocessing.connection.Connection, what: str) -> Any:
-    if not conn.poll(MEMORY_TIMEOUT):
-        raise TimeoutError(f"no {what} within {MEMORY_TIMEOUT:g} s")
-    return conn.recv()
-
-
-def _read(heavy: list[int]) -> float:
-    """Read every item (as any real use would): the work the lecture's workers would do."""
-    began = time.perf_counter()
-    total = 0
-    for item in heavy:
-        total += item
-    return time.perf_counter() - began
-
-
-def _process_worker(conn: multiprocessing.connection.Connection, heavy: list[int] | None) -> None:
-    """A worker process: say it runs, get the list if not inherited, read it on request."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the experiment's process decides
-    conn.send("ready")
-    if heavy is None:
-        heavy = _expect(conn, "list")
-        conn.send("got")
-    _expect(conn, "use")
-    conn.send(_read(heavy))
-    _expect(conn, "exit")
-
-
-def _thread_worker(
-    heavy: list[int],
-    started: threading.Event,
-    go: threading.Event,
-    used: queue.SimpleQueue[float],
-    release: threading.Event,
-) -> None:
-    started.set()
-    go.wait(MEMORY_TIMEOUT)  # read only once every thread has started, as the processes do
-    used.put(_read(heavy))
-    release.wait(MEMORY_TIMEOUT)
-
-
-# ------------------------------------------------------------------------- the experiment
-
-
-def _snapshot(pid: int | None = None) -> tuple[int, int, int]:
-    import psutil
-
-    info = psutil.Process(pid).memory_full_info()
-    return int(info.rss), int(info.uss), int(getattr(info, "pss", info.uss))
-
-
-def _tree(main_pid: int, workers: list[int]) -> dict[int, str]:
-    """Every process of the experiment and its role, the main one first."""
-    import psutil
-
-    roles = {main_pid: "main"}
-    for child in psutil.Process(main_pid).children(recursive=True):
-        roles[child.pid] = "worker" if child.pid in workers else "helper"
-    return roles
-
-
-def _measure(roles: Mapping[int, str], before: Mapping[int, tuple[int, int, int]]) -> list[Any]:
-    import psutil
-
-    found = []
-    for pid, role in roles.items():
-        try:
-            rss, uss, pss = _snapshot(pid)
-        except psutil.Error:
-            continue
-        rss0, uss0, _ = before.get(pid, (rss, uss, pss))
-        found.append(ProcessMemory(role, rss0, uss0, rss, uss, pss).to_dict())
-    return found
-
-
-def _with_threads(heavy: list[int], workers: int) -> dict[str, Any]:
-    go, release = threading.Event(), threading.Event()
-    used: queue.SimpleQueue[float] = queue.SimpleQueue()
-    starts: list[float] = []
-    threads = []
-    before = {os.getpid(): _snapshot()}
-    try:
-        for index in range(workers):
-            started = threading.Event()
-            thread = threading.Thread(
-                target=_thread_worker,
-                args=(heavy, started, go, used, release),
-                name=f"speedlab-memory-{index}",
-            )
-            began = time.perf_counter()
-            thread.start()
-            started.wait(MEMORY_TIMEOUT)
-            starts.append(time.perf_counter() - began)
-            threads.append(thread)
-        go.set()
-        uses = [used.get(timeout=MEMORY_TIMEOUT) for _ in threads]
-        processes = _measure({os.getpid(): "main"}, before)
-    finally:
-        go.set()
-        release.set()
-        for thread in threads:
-            thread.join()
-    return {"processes": processes, "starts": starts, "sends": [], "uses": uses}
-
-
-def _with_processes(how: str, heavy: list[int], workers: int) -> dict[str, Any]:
-    context: Any = multiprocessing.get_context(how)
-    inherit = how == "fork"
-    links: list[multiprocessing.connection.Connection] = []
-    children: list[Any] = []
-    starts: list[float] = []
-    sends: list[float] = []
-    try:
-        for _ in range(workers):
-            here, there = context.Pipe()
-            child = context.Process(
-                target=_process_worker, args=(there, heavy if inherit else None), daemon=True
-            )
-            began = time.perf_counter()
-            child.start()
-            _expect(here, "start")
-            starts.append(time.perf_counter() - began)
-            there.close()
-            links.append(here)
-            children.append(child)
-            if not inherit:
-                began = time.perf_counter()
-                here.send(heavy)
-                _expect(here, "receipt")
-                sends.append(time.perf_counter() - began)
-        roles = _tree(os.getpid(), [c.pid for c in children])
-        before = {pid: _snapshot(pid) for pid in roles}
-        for link in links:
-            link.send("use")
-        uses = [float(_expect(link, "use")) for link in links]
-        processes = _measure(roles, before)
-        for link in links:
-            link.send("exit")
-    finally:
-        for child in children:
-            child.join(MEMORY_TIMEOUT)
-            if child.is_alive():
-                child.kill()
-                child.join()
-        for link in links:
-            link.close()
-    return {"processes": processes, "starts": starts, "sends": sends, "uses": uses}
-
-
-def memory_task(how: str, size: int, workers: int) -> dict[str, Any]:
-    """Build ``list(range(size))`` and let ``workers`` threads or processes read it; measure.
-
-    This is what the fresh interpreter of each way calls.
-
-    Args:
-        how: ``"threads"`` or a ``multiprocessing`` start method.
-        size: The list's length.
-        workers: Threads or processes to start.
-
-    Returns:
-        A :class:`MemoryRow` as JSON-ready data.
-    """
-    import psutil
-
-    me = psutil.Process()
-    empty = me.memory_info().rss
-    heavy = list(range(size))
-    list_bytes = max(0, me.memory_info().rss - empty)
-    if how == "threads":
-        found = _with_threads(heavy, workers)
-    else:
-        found = _with_processes(how, heavy, workers)
-    row = MemoryRow(
-        how=how,
-        workers=workers,
-        list_bytes=list_bytes,
-        processes=tuple(
-            ProcessMemory(**{f.name: p[f.name] for f in fields(ProcessMemory)})
-            for p in found["processes"]
-        ),
-        startup_seconds=float(statistics.median(found["starts"])),
-        send_seconds=float(statistics.median(found["sends"])) if found["sends"] else None,
-        use_seconds=float(statistics.median(found["uses"])) if found["uses"] else 0.0,
-    )
-    return row.to_dict()
-
-
 def bench_memory(
     *,
     size: int,
@@ -421,6 +223,8 @@ def bench_memory(
     missing = [w for w in chosen if w not in available_ways()]
     if missing:
         raise UsageError(f"this platform cannot start processes with {missing[0]!r}")
+    from speedlab.bench._heavy_list import memory_task
+
     rows: list[MemoryRow] = []
     errors: list[str] = []
     for how in chosen:

@@ -154,43 +154,41 @@ def write_report(report: BenchReport, out: Path) -> ReportFiles:
         )
         written += files
         sections.append(Section("speedups", "Speedups", pictures=(picture,)))
+    extras: list[tuple[str, str, Table, Figure, str, str]] = []
     if report.spinner is not None:
-        table = spinner_table(report.spinner)
-        tables.append(table)
-        picture, files = _picture(
-            out,
-            "spinner-gaps",
-            spinner_figure(report.spinner),
-            "Gaps between the spinner's frames, per spinner and kind of work",
-            "Each bar is the wait before a frame, as wide as it is tall; the shaded band is the "
-            "slow function running. A frozen spinner is one tall block.",
-        )
-        written += files
-        sections.append(
-            Section(
+        extras.append(
+            (
                 "spinner",
                 "The spinner: what if the slow function is is_prime?",
-                tables=(to_html(table, table_id="spinner-table"),),
-                pictures=(picture,),
+                spinner_table(report.spinner),
+                spinner_figure(report.spinner),
+                "Gaps between the spinner's frames, per spinner and kind of work",
+                "Each bar is the wait before a frame, as wide as it is tall; the shaded band is "
+                "the slow function running. A frozen spinner is one tall block.",
             )
         )
     if report.memory is not None:
-        table = memory_table(report.memory)
-        tables.append(table)
-        picture, files = _picture(
-            out,
-            "memory",
-            memory_figure(report.memory),
-            "Memory of every process and the time to start and feed a worker, per way",
-            "Left: PSS of every process (shared pages split between their users), stacked: the "
-            "real total. Right: milliseconds to start one worker and to send it the list.",
+        extras.append(
+            (
+                "memory",
+                "A heavy list: threads or processes?",
+                memory_table(report.memory),
+                memory_figure(report.memory),
+                "Memory of every process and the time to start and feed a worker, per way",
+                "Left: PSS of every process (shared pages split between their users), stacked: "
+                "the real total. Right: milliseconds to start one worker and to send it the list.",
+            )
         )
+    for anchor, heading, table, figure, alt, caption in extras:
+        tables.append(table)
+        name = "spinner-gaps" if anchor == "spinner" else anchor
+        picture, files = _picture(out, name, figure, alt, caption)
         written += files
         sections.append(
             Section(
-                "memory",
-                "A heavy list: threads or processes?",
-                tables=(to_html(table, table_id="memory-table"),),
+                anchor,
+                heading,
+                tables=(to_html(table, table_id=f"{anchor}-table"),),
                 pictures=(picture,),
             )
         )

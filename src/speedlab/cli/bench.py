@@ -69,7 +69,9 @@ class _Shown:
     def close(self) -> None:
         bar, self._bar = self._bar, None
         if bar is not None:
-            bar.stop()
+            from speedlab.progress import stop_progress
+
+            stop_progress(bar)
 
     def __enter__(self) -> _Shown:
         return self
