@@ -5,7 +5,7 @@ interpreter: it builds ``list(range(size))``, starts the workers (threads, or pr
 one start method: the list inherited by ``fork``, pickled through a pipe otherwise), lets
 each read the whole list, and reads every process's RSS, USS and PSS with psutil before and
 after. Worker processes started by ``spawn`` or ``forkserver`` import this module, so it
-imports nothing heavy at the top.
+imports only the standard library at the top: their start-up time is the interpreter's.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
-
-from speedlab.bench._memory import MemoryRow, ProcessMemory
 
 __all__ = ["MEMORY_TIMEOUT", "memory_task"]
 
@@ -92,6 +90,8 @@ def _tree(main_pid: int, workers: list[int]) -> dict[int, str]:
 
 def _measure(roles: Mapping[int, str], before: Mapping[int, tuple[int, int, int]]) -> list[Any]:
     import psutil
+
+    from speedlab.bench._memory import ProcessMemory
 
     found = []
     for pid, role in roles.items():
@@ -192,6 +192,8 @@ def memory_task(how: str, size: int, workers: int) -> dict[str, Any]:
         A :class:`MemoryRow` as JSON-ready data.
     """
     import psutil
+
+    from speedlab.bench._memory import MemoryRow, ProcessMemory
 
     me = psutil.Process()
     empty = me.memory_info().rss
