@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -13,6 +17,7 @@ from speedlab.models import StopSignal
 from tests.bench import _tasks
 
 MB = 2**20
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _no_children_left() -> None:
@@ -72,3 +77,39 @@ def test_a_stop_request_interrupts_the_child() -> None:
     finally:
         timer.cancel()
     _no_children_left()
+
+
+_PARENT = """
+import sys
+from speedlab.bench import run_isolated
+from tests.bench import _tasks
+print("started", flush=True)
+run_isolated(_tasks.sleep, 60)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(60)
+def test_the_child_stops_itself_when_its_parent_is_killed() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert parent.stdout is not None
+        assert parent.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 20
+        children: list[psutil.Process] = []
+        while not children and time.monotonic() < deadline:
+            children = psutil.Process(parent.pid).children()
+            time.sleep(0.05)
+        assert len(children) == 1
+        parent.kill()  # SIGKILL: no handler, no finally, no clean-up in the parent
+        parent.wait()
+        _, alive = psutil.wait_procs(children, timeout=15)
+        assert alive == [], "the measured child outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()

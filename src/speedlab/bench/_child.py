@@ -10,20 +10,28 @@ writes one JSON document to the standard output it had when it started:
     {"error": "<one line>", "error_type": "UsageError", "exit_code": 2}
 
 Anything the task prints goes to standard error instead (standard output is re-pointed
-there first), so a user's ``print`` cannot corrupt the answer.
+there first), so a user's ``print`` cannot corrupt the answer. No child outlives its parent:
+the parent holds the write end of a pipe whose read end a daemon thread here waits on; when
+the parent dies, however it dies, the read returns and the child stops as on Ctrl-C.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-__all__ = ["ChildTask", "main"]
+__all__ = ["GUARD_ENV", "ChildTask", "main"]
+
+#: The variable naming the file descriptor of the guard pipe (see :func:`main`).
+GUARD_ENV = "SPEEDLAB_BENCH_GUARD_FD"
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,38 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def _interrupt_self(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _watch_parent(fd: int) -> None:
+    """Block until the parent's end of the guard pipe closes, then stop as on Ctrl-C."""
+    with contextlib.suppress(OSError):
+        while os.read(fd, 1):
+            pass
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def _guard_from(environment: Mapping[str, str]) -> int | None:
+    try:
+        return int(environment[GUARD_ENV])
+    except (KeyError, ValueError):
+        return None
+
+
 def main() -> int:
     """Read the task from stdin, run it, answer on the original stdout; return the exit code."""
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # from here on, fd 1 (and print) reach standard error
+    # Ctrl-C and SIGTERM both stop the run the orderly way (the models join their workers),
+    # even when this process was started with SIGINT ignored (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt_self)
+    guard = _guard_from(os.environ)
+    if guard is not None:
+        threading.Thread(
+            target=_watch_parent, args=(guard,), name="speedlab-parent-guard", daemon=True
+        ).start()
     try:
         extra_path = pickle.load(sys.stdin.buffer)
         sys.path[:0] = [p for p in extra_path if p not in sys.path]

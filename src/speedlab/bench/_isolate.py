@@ -33,7 +33,7 @@ from typing import Any
 
 from speedlab import _exceptions
 from speedlab._exceptions import SpeedlabError, TimeoutExpired
-from speedlab.bench._child import ChildTask
+from speedlab.bench._child import GUARD_ENV, ChildTask
 from speedlab.models import StopSignal
 
 __all__ = [
@@ -295,28 +295,52 @@ def run_isolated(
         KeyboardInterrupt: Ctrl-C; the child was stopped (or killed) and reaped first.
     """
     payload = pickle.dumps(list(sys.path)) + pickle.dumps(ChildTask(fn, args))
-    with subprocess.Popen(
-        [sys.executable, "-m", "speedlab.bench._child"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as proc:  # leaving the block closes the pipes and reaps the child on every path
-        unsubscribe = stop.subscribe(lambda: _interrupt(proc)) if stop is not None else None
-        sampler = TreeSampler(proc.pid)
-        try:
-            with sampler:
-                out, err = proc.communicate(payload, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_tree(proc)
-            raise TimeoutExpired(f"the measured run took more than {timeout:g} s") from None
-        except BaseException:
-            _stop(proc)
-            raise
-        finally:
-            if unsubscribe is not None:
-                unsubscribe()
+    # The child watches the read end: when this process dies (even by SIGKILL), the write
+    # end closes, the child sees the end of the pipe and stops itself and its workers.
+    guard, keep = os.pipe()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "speedlab.bench._child"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=(guard,),
+            env={**os.environ, GUARD_ENV: str(guard)},
+        ) as proc:  # leaving the block closes the pipes and reaps the child on every path
+            os.close(guard)
+            guard = -1
+            out, err, sampler = _communicate(proc, payload, stop=stop, timeout=timeout)
+    finally:
+        for fd in (guard, keep):
+            if fd >= 0:
+                os.close(fd)
     answer = _read_answer(out, err, proc.returncode)
     if "value" not in answer:
         _raise_error(answer, stopped=stop is not None and stop.is_set())
     main_peak = int(answer.get("main_peak_bytes", 0))
     return Isolated(answer["value"], sampler.usage(main_peak))
+
+
+def _communicate(
+    proc: subprocess.Popen[bytes],
+    payload: bytes,
+    *,
+    stop: StopSignal | None,
+    timeout: float | None,
+) -> tuple[bytes, bytes, TreeSampler]:
+    """Send the task, sample the tree until the child answers; stop it on any error."""
+    unsubscribe = stop.subscribe(lambda: _interrupt(proc)) if stop is not None else None
+    sampler = TreeSampler(proc.pid)
+    try:
+        with sampler:
+            out, err = proc.communicate(payload, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc)
+        raise TimeoutExpired(f"the measured run took more than {timeout:g} s") from None
+    except BaseException:
+        _stop(proc)
+        raise
+    finally:
+        if unsubscribe is not None:
+            unsubscribe()
+    return out, err, sampler

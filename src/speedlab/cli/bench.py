@@ -8,8 +8,12 @@ command runs, so ``speedlab --help`` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Annotated
@@ -83,6 +87,23 @@ class _Shown:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _raise_interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM stop the bench like Ctrl-C: the run in progress is stopped and reaped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set on the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _command(options: BenchOptions, out: Path) -> str:
@@ -206,7 +227,7 @@ def bench(
     )
     prepare_out(out)
     command = _command(options, out)
-    with _Shown(planned_runs(options), quiet=quiet) as shown:
+    with _terminate_as_interrupt(), _Shown(planned_runs(options), quiet=quiet) as shown:
         report = run_bench(options, command=command, progress=shown)
     files = write_report(report, out)
     console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
