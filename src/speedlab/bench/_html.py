@@ -55,6 +55,12 @@ class Section:
     verdict: str = ""
     tables: tuple[str, ...] = ()
     pictures: tuple[Picture, ...] = ()
+    label: str = ""
+
+    @property
+    def nav(self) -> str:
+        """The section's short name in the page's navigation (its anchor by default)."""
+        return self.label or self.anchor
 
 
 def _picture(picture: Picture) -> str:
@@ -100,7 +106,7 @@ def render_page(
         f'<p class="meta">Reproduce: <code>{esc(command)}</code></p>',
         *(f'<p class="meta"><strong>Note:</strong> {esc(n)}</p>' for n in notes),
         "<nav>"
-        + "".join(f'<a href="#{esc(s.anchor)}">{esc(s.heading)}</a>' for s in sections)
+        + "".join(f'<a href="#{esc(s.anchor)}">{esc(s.nav)}</a>' for s in sections)
         + "</nav>",
     ]
     for section in sections:
