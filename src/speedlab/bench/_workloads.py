@@ -31,17 +31,18 @@ __all__ = [
     "same_job",
 ]
 
-# Eight primes just above 10**13 and 10**14: ~0.07 s and ~0.25 s each for the lecture's
-# is_prime on the 2-core machine this was written on (Python 3.11).
+# Eight primes just above 4 * 10**13 and 10**14: ~0.16 s and ~0.25 s each for the lecture's
+# is_prime on the 2-core machine this was written on (Python 3.11): long enough that a
+# process pool's start-up does not hide the parallelism.
 QUICK_PRIMES = (
-    10_000_000_000_037,
-    10_000_000_000_051,
-    10_000_000_000_099,
-    10_000_000_000_129,
-    10_000_000_000_183,
-    10_000_000_000_259,
-    10_000_000_000_267,
-    10_000_000_000_273,
+    40_000_000_000_001,
+    40_000_000_000_013,
+    40_000_000_000_033,
+    40_000_000_000_069,
+    40_000_000_000_073,
+    40_000_000_000_087,
+    40_000_000_000_097,
+    40_000_000_000_151,
 )
 FULL_PRIMES = (
     100_000_000_000_031,
@@ -151,9 +152,11 @@ class CpuWorkload:
 
     def title(self) -> str:
         """What is run, with its sizes."""
-        digits = len(str(min(self.numbers))) - 1
+        smallest = str(min(self.numbers))
+        lead = "" if smallest[0] == "1" else f"{smallest[0]}x"
         return (
-            f"CPU-bound: is_prime by trial division of {len(self.numbers)} numbers near 10^{digits}"
+            f"CPU-bound: is_prime by trial division of {len(self.numbers)} numbers near "
+            f"{lead}10^{len(smallest) - 1}"
         )
 
     def settings(self) -> Mapping[str, Any]:
