@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from speedlab._exceptions import UsageError
 from speedlab.models import MODEL_NAMES
 
 if TYPE_CHECKING:
@@ -129,15 +130,15 @@ def _command(options: BenchOptions, out: Path) -> str:
 
 def bench(
     what: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="WHAT",
             help="io (GitHub searches against fakehub), cpu (is_prime), spinner (frame gaps), "
             "memory (a heavy list with threads vs processes), all (those four), or custom "
-            "(your --fn over --inputs).",
+            "(your --fn over --inputs; the default when --fn is given).",
             show_default=False,
         ),
-    ],
+    ] = None,
     models: Annotated[
         str | None,
         typer.Option(
@@ -214,8 +215,10 @@ def bench(
     from speedlab.bench._report import prepare_out
     from speedlab.bench._results import machine_line
 
+    if what is None and fn is None:
+        raise UsageError("say what to measure: io, cpu, spinner, memory, all or custom")
     options = BenchOptions(
-        what=what,
+        what=what or "custom",
         models=choose_models(models),
         repeat=repeat,
         quick=quick,
