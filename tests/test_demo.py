@@ -31,20 +31,28 @@ def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> 
             assert (tmp_path / row.model / filename_for(keyword)).is_file()
     assert report.rows[0].speedup == pytest.approx(1.0)
     assert report.hub.requests == len(KEYWORDS) * len(IO_MODELS)
+    # Each model ran in a fresh process: its memory is its own, the pool's workers included.
+    memory = {row.model: row.memory for row in report.rows}
+    assert memory["sequential"].peak_processes == 1
+    assert memory["processes"].peak_processes > 1
+    assert memory["processes"].peak_rss_bytes > memory["sequential"].peak_rss_bytes
+    bench = report.bench()
+    assert [m.model for m in bench.models] == list(IO_MODELS)
+    assert bench.units == len(KEYWORDS)
 
 
 def test_run_demo_reports_a_file_that_differs(tmp_path: Path, monkeypatch) -> None:
     import speedlab.demo as demo_module
 
-    real = demo_module.run_model
+    real = demo_module.measure_model
 
-    def tampering_run_model(name: str, job, **kwargs):  # type: ignore[no-untyped-def]
-        result = real(name, job, **kwargs)
+    def tampering_measure_model(name: str, job, **kwargs):  # type: ignore[no-untyped-def]
+        measured = real(name, job, **kwargs)
         if name == "asyncio":
             (job.config.out_dir / filename_for("torch")).write_text("[0]")
-        return result
+        return measured
 
-    monkeypatch.setattr(demo_module, "run_model", tampering_run_model)
+    monkeypatch.setattr(demo_module, "measure_model", tampering_measure_model)
     report = run_demo(out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0)
     assert not report.identical
     assert report.differences == (f"asyncio/{filename_for('torch')}",)
@@ -58,3 +66,7 @@ def test_demo_command_prints_the_table(tmp_path: Path, capsys) -> None:
         assert f"running {model} ... 8 searches done in" in out
     assert "speedup" in out
     assert "every model wrote byte-identical files" in out
+    assert "8 searches done in 13.97s; here sequential took" in out
+    assert "sequential: the baseline" in out  # a takeaway per model
+    assert f"timeline: {tmp_path / 'timeline.png'} (and timeline.svg)" in out
+    assert (tmp_path / "timeline.png").read_bytes()[:4] == b"\x89PNG"

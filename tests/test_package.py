@@ -25,7 +25,7 @@ PUBLIC_API = {
     "HttpRequest", "HttpResponse", "Send", "Sleep", "TransportError", "SleepJob",
     "DEFAULT_KEYWORDS", "GitHubJob", "SearchConfig", "SearchResult", "Secret", "RateGate",
     "filename_for", "search_keyword", "token_from_env", "SearchStatistics",
-    "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
+    "Await", "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
     # models
     "MODELS", "MODEL_NAMES", "RunResult", "RunInterrupted", "UnitRecord", "run_model",
     "ModelSpec", "StopSignal", "models_for",

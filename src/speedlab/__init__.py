@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from speedlab.jobs.base import Job, SharedMemory
     from speedlab.jobs.effects import (
+        Await,
         Call,
         CallResult,
         Compute,
@@ -109,6 +110,7 @@ _EXPORTS = {
     "LoopError": "speedlab._exceptions",
     "CannotShare": "speedlab._exceptions",
     "ClusterError": "speedlab._exceptions",
+    "Await": "speedlab.jobs.effects",
     "Call": "speedlab.jobs.effects",
     "CallResult": "speedlab.jobs.effects",
     "Compute": "speedlab.jobs.effects",
@@ -168,6 +170,7 @@ __all__ = [
     "MODELS",
     "MODEL_NAMES",
     "AsyncFakeHub",
+    "Await",
     "Call",
     "CallResult",
     "CannotShare",

@@ -15,6 +15,7 @@ __all__ = [
     "DEMO_JITTER",
     "DEMO_LATENCY",
     "DEMO_OUT_DIR",
+    "LECTURE_SEARCH_SECONDS",
     "STOP_POLL_INTERVAL",
 ]
 
@@ -45,6 +46,9 @@ STOP_POLL_INTERVAL = 0.05
 # fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
 DEMO_LATENCY = 0.6
 DEMO_JITTER = 0.6
+
+# The lecture's own sequential run against the real GitHub: "8 searches done in 13.97s".
+LECTURE_SEARCH_SECONDS = 13.97
 
 # Where the demo saves its files: one sub-folder per model.
 DEMO_OUT_DIR = Path("github_downloads") / "demo"

@@ -3,7 +3,10 @@
 The lecture asks "how do we make it faster?" after its sequential downloader; this module answers
 with a measurement. It starts :class:`~speedlab.fakehub.FakeHub` on 127.0.0.1 with a latency like
 GitHub's, runs the same :class:`~speedlab.jobs.github.GitHubJob` under each model into a folder of
-its own, checks that every model wrote the same bytes, and returns one row per model.
+its own, checks that every model wrote the same bytes, and returns one row per model. Each
+model runs in a fresh interpreter (:func:`~speedlab.bench.measure_model`), so a row's memory
+is that model's own processes', not a high-water mark carried over from the models before it;
+:meth:`DemoReport.bench` hands the rows to ``speedlab bench``'s tables and timeline.
 
     >>> from pathlib import Path
     >>> report = run_demo(out_dir=Path("/tmp/speedlab-demo"), latency=0.0, jitter=0.0)
@@ -19,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
+from speedlab.bench._harness import JobBench, Measured, ModelRuns, measure_model
+from speedlab.bench._isolate import MemoryUsage
 from speedlab.fakehub import FakeHub, FakeHubConfig, FakeHubStatistics
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig, filename_for
-from speedlab.models import RunResult, StopSignal, models_for, run_model
+from speedlab.models import MODELS, RunResult, StopSignal, models_for
 
 __all__ = [
     "DEMO_JITTER",
@@ -35,11 +40,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DemoRow:
-    """One model's run, and how it compares with the sequential one."""
+    """One model's run (with its processes' memory), and how it compares with the first."""
 
     model: str
-    result: RunResult
+    measured: Measured
     speedup: float | None
+
+    @property
+    def result(self) -> RunResult:
+        """The model's RunResult."""
+        return self.measured.result
+
+    @property
+    def memory(self) -> MemoryUsage:
+        """The peak memory of the model's own processes."""
+        return self.measured.memory
 
     @property
     def out_dir(self) -> str:
@@ -57,6 +72,19 @@ class DemoReport:
     differences: tuple[str, ...]
     hub: FakeHubStatistics
     url: str
+
+    def bench(self) -> JobBench:
+        """The rows as a one-run benchmark: for ``speedlab bench``'s table and timeline."""
+        searches = len(self.rows[0].result.records) if self.rows else 0
+        return JobBench(
+            name="io",
+            title=f"{searches} GitHub searches per model, fakehub at {self.url}",
+            noun="searches",
+            units=searches,
+            models=tuple(
+                ModelRuns(row.model, MODELS[row.model].family, (row.measured,)) for row in self.rows
+            ),
+        )
 
 
 def _same_files(first: Path, other: Path, names: Sequence[str]) -> list[str]:
@@ -105,11 +133,12 @@ def run_demo(
                 config=SearchConfig(api=hub.url, out_dir=out_dir / model),
                 resume=False,
             )
-            result = run_model(model, job, stop=stop)
+            measured = measure_model(model, job, stop=stop)
+            result = measured.result
             if baseline is None:
                 baseline = result.wall_seconds
             speedup = baseline / result.wall_seconds if result.wall_seconds > 0 else None
-            row = DemoRow(model, result, speedup)
+            row = DemoRow(model, measured, speedup)
             rows.append(row)
             if on_result is not None:
                 on_result(row)

@@ -2,66 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
+from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR, LECTURE_SEARCH_SECONDS
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from speedlab.demo import DemoReport, DemoRow
 
 __all__ = ["register", "render_table"]
 
 
-def render_table(report: DemoReport) -> Table:
-    """Return the comparison table: one row per model, speed-up against the first (sequential)."""
-    from rich.table import Table
+def render_table(report: DemoReport) -> RenderableType:
+    """Return ``speedlab bench``'s table of the demo: a row and a takeaway per model."""
+    from speedlab.bench import job_table, to_rich
 
-    from speedlab.jobs.github import SearchStatistics
-
-    searches = len(report.rows[0].result.records) if report.rows else 0
-    table = Table(
-        title=f"{searches} GitHub searches per model, fakehub at {report.url}",
-        caption=(
-            "speedup: sequential wall time / this model's; RSS MB: peak resident memory of "
-            "this process so far (or of its largest worker process)"
-        ),
-    )
-    for name, justify in (
-        ("model", "left"),
-        ("wall s", "right"),
-        ("speedup", "right"),
-        ("requests", "right"),
-        ("retries", "right"),
-        ("failures", "right"),
-        ("workers", "right"),
-        ("CPU s", "right"),
-        ("RSS MB", "right"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    for row in report.rows:
-        result = row.result
-        stats = result.statistics()
-        if not isinstance(stats, SearchStatistics):
-            stats = SearchStatistics()
-        speedup = "-" if row.speedup is None else f"{row.speedup:.1f}x"
-        table.add_row(
-            row.model,
-            f"{result.wall_seconds:.2f}",
-            speedup,
-            str(stats.requests),
-            str(stats.retries),
-            str(result.failures),
-            str(len(result.workers)),
-            f"{result.cpu_seconds:.2f}",
-            f"{result.peak_rss_bytes / 2**20:.0f}",
-        )
-    return table
+    return to_rich(job_table(report.bench(), cores=os.cpu_count() or 1))
 
 
 def demo(
@@ -79,8 +41,9 @@ def demo(
     """Run the lecture's GitHub search under every model against a local fakehub, and compare.
 
     Starts fakehub on 127.0.0.1 (no internet needed) with a latency like GitHub's, searches the
-    lecture's eight keywords under sequential, threads, processes and asyncio, saves each model's
-    files under --out/<model>, checks they are byte-identical, and prints the comparison table.
+    lecture's eight keywords under every model (each in a fresh process), saves each model's
+    files under --out/<model>, checks they are byte-identical, prints the comparison table
+    with a takeaway per model, and draws the timeline to --out/timeline.png.
     """
     from rich.console import Console
 
@@ -105,6 +68,17 @@ def demo(
         on_result=finished,
     )
     console.print(render_table(report))
+    if report.rows:
+        first = report.rows[0]
+        print(
+            f"for scale: the lecture's sequential run against the real GitHub: "
+            f"8 searches done in {LECTURE_SEARCH_SECONDS:.2f}s; here {first.model} took "
+            f"{first.result.wall_seconds:.2f}s against fakehub"
+        )
+        from speedlab.bench import save_figure, timeline_figure
+
+        png, svg = save_figure(timeline_figure(report.bench()), out / "timeline")
+        print(f"timeline: {png} (and {svg.name})")
     if report.identical:
         print(f"every model wrote byte-identical files under {out}/<model>/")
     else:

@@ -18,6 +18,7 @@ from typing import Any
 
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import (
+    Await,
     Call,
     Compute,
     Effect,
@@ -34,7 +35,7 @@ __all__ = ["INTERRUPTED", "UnitRun", "describe_error"]
 #: The detail of a unit cut short by a stop request or Ctrl-C.
 INTERRUPTED = "interrupted before it finished"
 
-_EFFECTS = (Send, Sleep, Call, Compute)
+_EFFECTS = (Send, Sleep, Call, Compute, Await)
 
 
 def describe_error(exc: BaseException) -> str:
