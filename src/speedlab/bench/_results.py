@@ -18,12 +18,8 @@ import dataclasses
 import importlib
 import json
 import os
-import platform
-import sys
-import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -248,44 +244,11 @@ def load_report(path: Path) -> BenchReport:
 
 
 def describe_machine() -> dict[str, Any]:
-    """Return the machine, Python build, library versions and git commit, JSON-ready.
+    """Return the machine, Python build, library versions and git commit, JSON-ready."""
+    from speedlab._machine import describe_environment
 
-    It is :func:`speedlab._machine.describe_environment` when this build has it; otherwise
-    (until that module reaches this branch) the same shape with what the standard library
-    and git know.
-    """
-    try:
-        from speedlab._machine import describe_environment  # type: ignore[import-not-found]
-    except ImportError:
-        return _basic_environment()
     described: dict[str, Any] = describe_environment(packages=PACKAGES)
     return described
-
-
-def _basic_environment() -> dict[str, Any]:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    gil = getattr(sys, "_is_gil_enabled", None)
-    return {
-        "machine": {
-            "cpu_model": platform.processor() or None,
-            "cores_logical": os.cpu_count(),
-            "os": platform.system(),
-            "platform": platform.platform(),
-        },
-        "python": {
-            "version": platform.python_version(),
-            "implementation": platform.python_implementation(),
-            "free_threaded_build": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-            "gil_enabled": True if gil is None else bool(gil()),
-        },
-        "packages": {name: version(name) for name in PACKAGES},
-        "git": _git_commit(),
-    }
 
 
 def _git_commit() -> dict[str, Any] | None:

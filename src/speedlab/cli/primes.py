@@ -22,8 +22,8 @@ import typer
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.primes import DEFAULT_NUMBERS
-from speedlab.primes import Primality, first_primes, primality, primes_below
 from speedlab.models import models_for
+from speedlab.primes import Primality, first_primes, primality, primes_below
 
 if TYPE_CHECKING:
     from speedlab.cpu import CpuComparison, CpuRow
