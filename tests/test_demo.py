@@ -9,7 +9,9 @@ import pytest
 from speedlab.cli import main
 from speedlab.demo import run_demo
 from speedlab.jobs.github import filename_for
-from speedlab.models import MODELS
+from speedlab.models import models_for
+
+IO_MODELS = models_for("io")
 
 KEYWORDS = ("torch", "ML", "deep learning")
 
@@ -19,8 +21,8 @@ def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> 
     report = run_demo(
         out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0, on_model=seen.append
     )
-    assert seen == list(MODELS)
-    assert [row.model for row in report.rows] == list(MODELS)
+    assert seen == list(IO_MODELS)
+    assert [row.model for row in report.rows] == list(IO_MODELS)
     assert report.identical, report.differences
     for row in report.rows:
         assert row.result.failures == 0
@@ -28,21 +30,29 @@ def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> 
         for keyword in KEYWORDS:
             assert (tmp_path / row.model / filename_for(keyword)).is_file()
     assert report.rows[0].speedup == pytest.approx(1.0)
-    assert report.hub.requests == len(KEYWORDS) * len(MODELS)
+    assert report.hub.requests == len(KEYWORDS) * len(IO_MODELS)
+    # Each model ran in a fresh process: its memory is its own, the pool's workers included.
+    memory = {row.model: row.memory for row in report.rows}
+    assert memory["sequential"].peak_processes == 1
+    assert memory["processes"].peak_processes > 1
+    assert memory["processes"].peak_rss_bytes > memory["sequential"].peak_rss_bytes
+    bench = report.bench()
+    assert [m.model for m in bench.models] == list(IO_MODELS)
+    assert bench.units == len(KEYWORDS)
 
 
 def test_run_demo_reports_a_file_that_differs(tmp_path: Path, monkeypatch) -> None:
     import speedlab.demo as demo_module
 
-    real = demo_module.run_model
+    real = demo_module.measure_model
 
-    def tampering_run_model(name: str, job, **kwargs):  # type: ignore[no-untyped-def]
-        result = real(name, job, **kwargs)
+    def tampering_measure_model(name: str, job, **kwargs):  # type: ignore[no-untyped-def]
+        measured = real(name, job, **kwargs)
         if name == "asyncio":
             (job.config.out_dir / filename_for("torch")).write_text("[0]")
-        return result
+        return measured
 
-    monkeypatch.setattr(demo_module, "run_model", tampering_run_model)
+    monkeypatch.setattr(demo_module, "measure_model", tampering_measure_model)
     report = run_demo(out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0)
     assert not report.identical
     assert report.differences == (f"asyncio/{filename_for('torch')}",)
@@ -52,10 +62,14 @@ def test_demo_command_prints_the_table(tmp_path: Path, capsys) -> None:
     code = main(["demo", "--out", str(tmp_path), "--latency", "0", "--jitter", "0"])
     out = capsys.readouterr().out
     assert code == 0
-    for model in MODELS:
+    for model in IO_MODELS:
         assert f"running {model} ... 8 searches done in" in out
     assert "speedup" in out
     assert "every model wrote byte-identical files" in out
+    assert "8 searches done in 13.97s; here sequential took" in out
+    assert "sequential: the baseline" in out  # a takeaway per model
+    assert f"timeline: {tmp_path / 'timeline.png'} (and timeline.svg)" in out
+    assert (tmp_path / "timeline.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_demo_refuses_an_out_that_is_a_file_and_says_so(tmp_path: Path, capsys) -> None:
@@ -100,6 +114,6 @@ def test_sigterm_stops_the_demo_with_the_models_that_finished_and_exit_143(
     captured = capsys.readouterr()
     assert code == 143
     assert "running sequential ..." in captured.out
-    assert "interrupted" in captured.out
-    assert captured.err.endswith("speedlab: interrupted; the demo stopped\n")
+    assert "running sequential ... interrupted" in captured.out
+    assert captured.err.endswith("speedlab: interrupted; models that finished: none\n")
     assert "Traceback" not in captured.out + captured.err

@@ -15,7 +15,9 @@ from speedlab.cli import main
 PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
-    "CannotShare",
+    "CannotShare", "ClusterError",
+    "LoopError", "HttpError", "HttpTimeout", "HttpConnectError", "HttpTlsError",
+    "HttpProtocolError", "HttpTooLarge",
     # the lecture's part 1
     "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
     "first_primes", "primes_below", "primality",
@@ -23,10 +25,10 @@ PUBLIC_API = {
     "HttpRequest", "HttpResponse", "Send", "Sleep", "TransportError", "SleepJob",
     "DEFAULT_KEYWORDS", "GitHubJob", "SearchConfig", "SearchResult", "Secret", "RateGate",
     "filename_for", "search_keyword", "token_from_env", "SearchStatistics",
-    "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
+    "Await", "Call", "CallResult", "Compute", "UnitOutcome", "Job", "SharedMemory", "PrimeJob",
     # models
     "MODELS", "MODEL_NAMES", "RunResult", "RunInterrupted", "UnitRecord", "run_model",
-    "ModelSpec", "StopSignal",
+    "ModelSpec", "StopSignal", "models_for",
     # fakehub
     "FakeHub", "AsyncFakeHub", "FakeHubConfig", "FakeHubStatistics",
     "__version__",

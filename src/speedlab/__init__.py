@@ -5,7 +5,8 @@ The public API, re-exported from the modules that define it:
 - the lecture's part 1: ``is_prime``, ``prime_stream``, ``naive_prime_stream``, ``averager``,
   ``runner`` and the demos (``run_demo``/``run_all`` from :mod:`speedlab.lesson`);
 - the GitHub search job, sans-I/O: ``GitHubJob``, ``SearchConfig``, ``search_keyword``;
-- the models that run any job: ``run_model`` and ``MODELS``, with one ``RunResult``;
+- the models that run any job: ``run_model``, ``MODELS`` and ``models_for("io"|"cpu")``,
+  with one ``RunResult``;
 - ``FakeHub``, the local simulator of GitHub's search API.
 
     >>> from speedlab import is_prime
@@ -23,7 +24,15 @@ from speedlab._version import __version__
 if TYPE_CHECKING:
     from speedlab._exceptions import (
         CannotShare,
+        ClusterError,
         GitHubError,
+        HttpConnectError,
+        HttpError,
+        HttpProtocolError,
+        HttpTimeout,
+        HttpTlsError,
+        HttpTooLarge,
+        LoopError,
         SpeedlabError,
         TimeoutExpired,
         UnsafeOutputPath,
@@ -37,6 +46,7 @@ if TYPE_CHECKING:
     )
     from speedlab.jobs.base import Job, SharedMemory
     from speedlab.jobs.effects import (
+        Await,
         Call,
         CallResult,
         Compute,
@@ -84,13 +94,23 @@ if TYPE_CHECKING:
         RunResult,
         StopSignal,
         UnitRecord,
+        models_for,
         run_model,
     )
 
 # Each public name and the module that defines it; imported on first use, so that
 # ``import speedlab`` (and ``speedlab --version``) stays cheap.
 _EXPORTS = {
+    "HttpConnectError": "speedlab._exceptions",
+    "HttpError": "speedlab._exceptions",
+    "HttpProtocolError": "speedlab._exceptions",
+    "HttpTimeout": "speedlab._exceptions",
+    "HttpTlsError": "speedlab._exceptions",
+    "HttpTooLarge": "speedlab._exceptions",
+    "LoopError": "speedlab._exceptions",
     "CannotShare": "speedlab._exceptions",
+    "ClusterError": "speedlab._exceptions",
+    "Await": "speedlab.jobs.effects",
     "Call": "speedlab.jobs.effects",
     "CallResult": "speedlab.jobs.effects",
     "Compute": "speedlab.jobs.effects",
@@ -140,6 +160,7 @@ _EXPORTS = {
     "RunResult": "speedlab.models",
     "UnitRecord": "speedlab.models",
     "run_model": "speedlab.models",
+    "models_for": "speedlab.models",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -149,18 +170,27 @@ __all__ = [
     "MODELS",
     "MODEL_NAMES",
     "AsyncFakeHub",
+    "Await",
     "Call",
     "CallResult",
     "CannotShare",
+    "ClusterError",
     "Compute",
     "FakeHub",
     "FakeHubConfig",
     "FakeHubStatistics",
     "GitHubError",
     "GitHubJob",
+    "HttpConnectError",
+    "HttpError",
+    "HttpProtocolError",
     "HttpRequest",
     "HttpResponse",
+    "HttpTimeout",
+    "HttpTlsError",
+    "HttpTooLarge",
     "Job",
+    "LoopError",
     "ModelSpec",
     "PrimeJob",
     "PrimeSieve",
@@ -188,6 +218,7 @@ __all__ = [
     "filename_for",
     "first_primes",
     "is_prime",
+    "models_for",
     "naive_prime_stream",
     "primality",
     "prime_stream",

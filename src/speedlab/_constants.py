@@ -7,6 +7,7 @@ from pathlib import Path
 
 __all__ = [
     "DEFAULT_ASYNC_TASKS",
+    "DEFAULT_CPU_WORKERS",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_PROCESS_WORKERS",
     "DEFAULT_SEED",
@@ -15,6 +16,7 @@ __all__ = [
     "DEMO_JITTER",
     "DEMO_LATENCY",
     "DEMO_OUT_DIR",
+    "LECTURE_SEARCH_SECONDS",
     "STOP_POLL_INTERVAL",
 ]
 
@@ -31,6 +33,10 @@ DEFAULT_THREAD_WORKERS = 16
 # core count (two per core lets one wait on I/O while the other computes), and never above eight.
 DEFAULT_PROCESS_WORKERS = min(8, 2 * (os.cpu_count() or 1))
 
+# Worker processes of the CPU-bound models (asyncio-processes, a local dask cluster): one per
+# core, since a second process on a core only takes turns with the first.
+DEFAULT_CPU_WORKERS = os.cpu_count() or 1
+
 # Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
 DEFAULT_ASYNC_TASKS = 100
 
@@ -46,6 +52,9 @@ STOP_POLL_INTERVAL = 0.05
 # fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
 DEMO_LATENCY = 0.6
 DEMO_JITTER = 0.6
+
+# The lecture's own sequential run against the real GitHub: "8 searches done in 13.97s".
+LECTURE_SEARCH_SECONDS = 13.97
 
 # Where the demo saves its files: one sub-folder per model.
 DEMO_OUT_DIR = Path("github_downloads") / "demo"

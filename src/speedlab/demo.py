@@ -4,7 +4,10 @@ The lecture asks "how do we make it faster?" after its sequential downloader; th
 with a measurement. It starts :class:`~speedlab.fakehub.FakeHub` on 127.0.0.1 with a latency like
 GitHub's, runs the same :class:`~speedlab.jobs.github.GitHubJob` under each model into a folder of
 its own, checks that every model wrote the same bytes, and returns one row per model. Files a
-model did not write (its keyword failed) are not "different": the row's failures say why.
+model did not write (its keyword failed) are not "different": the row's failures say why. Each
+model runs in a fresh interpreter (:func:`~speedlab.bench.measure_model`), so a row's memory
+is that model's own processes', not a high-water mark carried over from the models before it;
+:meth:`DemoReport.bench` hands the rows to ``speedlab bench``'s tables and timeline.
 
     >>> from pathlib import Path
     >>> report = run_demo(out_dir=Path("/tmp/speedlab-demo"), latency=0.0, jitter=0.0)
@@ -20,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
+from speedlab.bench._harness import JobBench, Measured, ModelRuns, measure_model
+from speedlab.bench._isolate import MemoryUsage
 from speedlab.fakehub import FakeHub, FakeHubConfig, FakeHubStatistics
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig, filename_for
-from speedlab.models import MODELS, RunResult, StopSignal, run_model
+from speedlab.models import MODELS, RunResult, StopSignal, models_for
 
 __all__ = [
     "DEMO_JITTER",
@@ -36,11 +41,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DemoRow:
-    """One model's run, and how it compares with the sequential one."""
+    """One model's run (with its processes' memory), and how it compares with the first."""
 
     model: str
-    result: RunResult
+    measured: Measured
     speedup: float | None
+
+    @property
+    def result(self) -> RunResult:
+        """The model's RunResult."""
+        return self.measured.result
+
+    @property
+    def memory(self) -> MemoryUsage:
+        """The peak memory of the model's own processes."""
+        return self.measured.memory
 
     @property
     def out_dir(self) -> str:
@@ -59,6 +74,19 @@ class DemoReport:
     hub: FakeHubStatistics
     url: str
 
+    def bench(self) -> JobBench:
+        """The rows as a one-run benchmark: for ``speedlab bench``'s table and timeline."""
+        searches = len(self.rows[0].result.records) if self.rows else 0
+        return JobBench(
+            name="io",
+            title=f"{searches} GitHub searches per model, fakehub at {self.url}",
+            noun="searches",
+            units=searches,
+            models=tuple(
+                ModelRuns(row.model, MODELS[row.model].family, (row.measured,)) for row in self.rows
+            ),
+        )
+
 
 def _same_files(first: Path, other: Path, names: Sequence[str]) -> list[str]:
     """Name every file of this run that both folders have and whose bytes differ.
@@ -75,7 +103,7 @@ def run_demo(
     *,
     out_dir: Path = DEMO_OUT_DIR,
     keywords: Sequence[str] = DEFAULT_KEYWORDS,
-    models: Sequence[str] = tuple(MODELS),
+    models: Sequence[str] = models_for("io"),
     latency: float = DEMO_LATENCY,
     jitter: float = DEMO_JITTER,
     seed: int = 0,
@@ -102,7 +130,7 @@ def run_demo(
 
     Raises:
         UnusableOutput: ``out_dir`` (or a model's folder in it) cannot be used.
-        RunInterrupted: Ctrl-C or SIGTERM stopped a model's run.
+        KeyboardInterrupt: Ctrl-C or SIGTERM stopped a model's run.
     """
     rows: list[DemoRow] = []
     config = FakeHubConfig(latency=latency, jitter=jitter, seed=seed)
@@ -116,11 +144,12 @@ def run_demo(
                 config=SearchConfig(api=hub.url, out_dir=out_dir / model),
                 resume=False,
             )
-            result = run_model(model, job, stop=stop)
+            measured = measure_model(model, job, stop=stop)
+            result = measured.result
             if baseline is None:
                 baseline = result.wall_seconds
             speedup = baseline / result.wall_seconds if result.wall_seconds > 0 else None
-            row = DemoRow(model, result, speedup)
+            row = DemoRow(model, measured, speedup)
             rows.append(row)
             if on_result is not None:
                 on_result(row)

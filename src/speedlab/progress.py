@@ -42,6 +42,7 @@ __all__ = [
     "choose_mode",
     "failure_summary",
     "final_line",
+    "stop_progress",
     "unit_line",
 ]
 
@@ -49,6 +50,18 @@ ProgressMode: TypeAlias = Literal["bar", "lines", "quiet"]
 
 #: Waits shorter than this (retry backoff, pacing) are not worth a line of their own.
 WAIT_NOTICE_SECONDS = 1.0
+
+
+def stop_progress(progress: Progress) -> None:
+    """Stop a rich progress display and join its refresh thread.
+
+    rich signals its refresh thread to end but does not join it; a thread must not outlive
+    the display that owns it.
+    """
+    refresher = getattr(progress.live, "_refresh_thread", None)
+    progress.stop()
+    if isinstance(refresher, threading.Thread) and refresher.ident is not None:
+        refresher.join()
 
 
 def choose_mode(stream: TextIO, *, quiet: bool = False) -> ProgressMode:
@@ -200,11 +213,7 @@ class RunProgress:
         self._closed = True
         progress, self._progress = self._progress, None
         if progress is not None:
-            # rich signals its refresh thread to end but does not join it; we do.
-            refresher = getattr(progress.live, "_refresh_thread", None)
-            progress.stop()
-            if isinstance(refresher, threading.Thread) and refresher.ident is not None:
-                refresher.join()
+            stop_progress(progress)
 
     def __enter__(self) -> RunProgress:
         return self

@@ -6,13 +6,15 @@ import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
 
 from speedlab.cli import main
+from tests.fakehub.client import Tls, make_tls
 
-URL_LINE = re.compile(r"^fakehub serving on (http://127\.0\.0\.1:\d+)  \(Ctrl-C to stop\)$")
+URL_LINE = re.compile(r"^fakehub serving on (https?://127\.0\.0\.1:\d+)  \(Ctrl-C to stop\)$")
 
 
 def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -21,7 +23,8 @@ def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     for option in (
         "--host", "--port", "--latency", "--jitter", "--rate-limit", "--limit-status",
         "--secondary-inflight", "--error-rate", "--drop-rate", "--malformed-rate", "--seed",
-        "--realistic", "--token", "--no-retry-after-rate", "--duration",
+        "--realistic", "--token", "--no-retry-after-rate", "--duration", "--tls-cert",
+        "--tls-key", "--public-url", "--null-owner-rate",
     ):  # fmt: skip
         assert option in out
 
@@ -42,6 +45,15 @@ def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
         (["--port", "-1"], "port must be in 0..65535"),
         (["--latency", "soon"], "Invalid value for '--latency'"),
         (["--duration", "-1"], "duration must be a non-negative"),
+        (["--tls-cert", "cert.pem"], "--tls-cert and --tls-key go together"),
+        (["--tls-key", "key.pem"], "--tls-cert and --tls-key go together"),
+        (
+            ["--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"],
+            "TLS certificate",
+        ),
+        (["--public-url", "http://h/path"], "public URL must look like http(s)://HOST[:PORT]"),
+        (["--public-url", "ftp://h"], "public URL must look like"),
+        (["--null-owner-rate", "2"], "null owner rate must be a probability"),
     ],
 )
 def test_bad_options_are_one_line_usage_errors(
@@ -112,3 +124,83 @@ def test_options_reach_the_server(capsys: pytest.CaptureFixture[str]) -> None:
         "secondary: > 4 in flight; latency 0.1s + U[0, 0.05]s; faults: errors 0.1, drops 0.2; "
         "2 token(s) accepted; seed 0"
     )
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+def _serve_until_first_line(args: list[str]) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "speedlab", "fakehub", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline().rstrip("\n")
+    match = URL_LINE.match(first)
+    if match is None:
+        process.kill()
+        out, err = process.communicate(timeout=30)
+        raise AssertionError(f"no URL line: {first!r} {out!r} {err!r}")
+    return process, match.group(1)
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+
+
+def test_https_with_a_certificate_and_key(tls: Tls) -> None:
+    process, url = _serve_until_first_line(
+        ["--tls-cert", str(tls.cert_file), "--tls-key", str(tls.key_file)]
+    )
+    try:
+        assert url.startswith("https://127.0.0.1:")
+        response = requests.get(
+            url + "/search/repositories",
+            params={"q": "torch language:python"},
+            verify=str(tls.ca_file),
+            timeout=10,
+        )
+        assert response.status_code == 200
+        assert len(response.json()["items"]) == 30
+        assert response.links["next"]["url"].startswith(url + "/search/repositories?")
+    finally:
+        out, err = _stop(process)
+    assert process.returncode == 0
+    assert err == ""
+    assert out.strip().splitlines()[-1].startswith("fakehub stopped: 1 requests (200: 1)")
+
+
+def test_public_url_and_null_owners_reach_the_server() -> None:
+    process, url = _serve_until_first_line(
+        ["--public-url", "https://hub.example:8443/", "--null-owner-rate", "1"]
+    )
+    try:
+        response = requests.get(
+            url + "/search/repositories", params={"q": "data", "per_page": 5}, timeout=10
+        )
+    finally:
+        _stop(process)
+    assert response.status_code == 200
+    assert [item["owner"] for item in response.json()["items"]] == [None] * 5
+    assert response.links["next"]["url"] == (
+        "https://hub.example:8443/search/repositories?q=data&per_page=5&page=2"
+    )
+
+
+def test_a_key_that_is_not_the_certificates_is_one_line(tls: Tls, tmp_path: Path, capsys) -> None:
+    other_key = tmp_path / "other.pem"
+    tls.ca.issue_cert("127.0.0.1").private_key_pem.write_to_path(str(other_key))
+    assert main(["fakehub", "--tls-cert", str(tls.cert_file), "--tls-key", str(other_key)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("speedlab: error: cannot load the TLS certificate")
+    assert "\n" not in err

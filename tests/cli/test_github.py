@@ -185,6 +185,13 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
         (("--concurrency", "0"), "--concurrency"),
         (("--model", "sequential", "--concurrency", "3"), "concurrency must be 1, not 3"),
         (("--format", "xml"), "'xml' is not one of"),
+        # Not offered here, and refused by the model itself: the rate gate cannot be shared
+        # by workers on other machines. Nothing is started, nothing is written.
+        (
+            ("--model", "dask"),
+            "cannot run the github job: the dask model cannot run a job whose workers "
+            "share state (its workers may run on other machines); choose another model",
+        ),
     ],
 )
 def test_bad_input_is_a_one_line_error_with_exit_code_2(
@@ -198,6 +205,7 @@ def test_bad_input_is_a_one_line_error_with_exit_code_2(
     assert err.startswith("speedlab: error: ")
     assert message in err
     assert err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_help_explains_every_option_and_both_servers(
@@ -230,6 +238,7 @@ def test_help_explains_every_option_and_both_servers(
         assert option in text, option
     for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):
         assert default in text, default
+    assert "[sequential|threads|processes|asyncio]" in text  # the models meant for I/O
     assert "speedlab fakehub" in text
     assert "export GITHUB_TOKEN" in text
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from itertools import count, islice
 
+import psutil
 import pytest
 
 from speedlab.cli import main
@@ -142,6 +147,19 @@ def test_help_explains_every_mode(capsys: pytest.CaptureFixture[str]) -> None:
         (["7", "8"], "put --check before them"),
         (["--count", "3", "7"], "numbers can only be given with --check"),
         (["--start", "5"], "choose one of"),
+        (["--compare", "--check", "7"], "--check and --compare cannot be used together"),
+        (["--count", "3", "--model", "threads"], "--model only applies to --check, not --count"),
+        (["--check", "7", "--model", "fibers"], "--model 'fibers' is not one of sequential, "),
+        (["--check", "7", "-c", "2"], "--concurrency only applies to --check with --model"),
+        (["--below", "9", "--scheduler", "tcp://h:1"], "--scheduler only applies to --check"),
+        (
+            ["--check", "7", "-m", "threads", "--scheduler", "tcp://h:1"],
+            "--scheduler only applies to --model dask, not threads",
+        ),
+        (["--compare", "--scheduler", " "], "--scheduler needs an address"),
+        (["--compare", "--start", "3"], "--start cannot be used with --compare"),
+        (["--check", "-m", "threads", "-c", "0"], "Invalid value for '--concurrency'"),
+        (["--compare", str(MAX_CHECK + 1)], "a checked number must be <="),
     ],
 )
 def test_bad_input_is_a_one_line_error_with_exit_code_2(
@@ -223,3 +241,140 @@ def test_real_process_prints_primes_and_survives_a_closed_pipe() -> None:
     assert head == ["2\n", "3\n", "5\n"]
     assert code == 1
     assert err == ""
+
+
+# ------------------------------------------------------------------- the CPU-bound job
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "model", ["sequential", "threads", "processes", "asyncio", "asyncio-processes"]
+)
+def test_check_under_a_model_prints_the_same_lines(
+    capsys: pytest.CaptureFixture[str], model: str
+) -> None:
+    numbers = ["7", "8", "9", "0", "1", "2", "561", "7919", "7"]
+    code, plain, _ = run(capsys, "--check", *numbers)
+    assert code == 0
+    code, out, err = run(capsys, "--check", *numbers, "--model", model)
+    assert code == 0
+    assert out == plain  # duplicates too, in the order given
+    workers = "1 worker" if model == "sequential" else r"\d+ workers"
+    assert re.fullmatch(
+        rf"speedlab: checked 9 numbers in \d+\.\d\d s under {model} \({workers}\)\n", err
+    )
+    code, out, _ = run(capsys, "--check", "1", "97", "--model", model, "--json", "-c", "1")
+    assert code == 0
+    assert json.loads(out) == [
+        {"number": 1, "primality": "neither prime nor composite"},
+        {"number": 97, "primality": "prime"},
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_compare_prints_a_row_per_model_with_its_reason(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from speedlab.models import MODELS, dask
+
+    # dask is pointed at a closed port: its row says why it did not run (no cluster started).
+    monkeypatch.setattr(dask, "CONNECT_TIMEOUT", 0.5)
+    code, out, err = run(
+        capsys, "--compare", "97", "91", "7919", "--scheduler", "tcp://127.0.0.1:9"
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "The CPU-bound job: is_prime of 3 numbers by trial division, under 6 models."
+    assert lines[1].startswith("Python: ")
+    assert "free-threaded build" in lines[1]
+    assert lines[2].split()[:5] == ["model", "workers", "seconds", "speedup", "cores"]
+    rows = lines[3:-1]
+    assert [row.split()[0] for row in rows] == list(MODELS)
+    assert rows[0].split()[1:4:2] == ["1", "1.00x"]
+    for row in rows[:-1]:
+        assert row.endswith(MODELS[row.split()[0]].compute)
+    assert rows[-1].split()[0] == "dask"
+    assert "not run: cannot reach the dask scheduler at tcp://127.0.0.1:9" in rows[-1]
+    assert lines[-1] == "every model that ran gave the same answers (2 prime, 1 not)"
+
+    code, out, _ = run(
+        capsys, "--compare", "97", "-c", "1", "--json", "--scheduler", "tcp://127.0.0.1:9"
+    )
+    assert code == 0
+    report = json.loads(out)
+    assert report["numbers"] == [97]
+    assert [row["model"] for row in report["rows"]] == list(MODELS)
+    assert report["rows"][0]["speedup"] == pytest.approx(1.0)
+    assert report["rows"][-1]["error"].startswith("cannot reach the dask scheduler")
+    assert report["agree"] is True
+
+
+def test_help_imports_no_dask() -> None:
+    code = (
+        "import sys; from speedlab.cli import main; main(['primes', '--help']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'numpy'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def _workers_of(proc: subprocess.Popen[str]) -> list[psutil.Process]:
+    """Wait until the command has two children (its workers); return them."""
+    parent = psutil.Process(proc.pid)
+    children: list[psutil.Process] = []
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        children = parent.children(recursive=True)
+    assert len(children) >= 2, "the workers never started"
+    return children
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("model", ["asyncio-processes", "dask"])
+def test_a_real_ctrl_c_ends_the_run_and_every_worker(model: str) -> None:
+    # As a terminal does: SIGINT to the whole process group, workers included.
+    argv = [sys.executable, "-m", "speedlab", "primes", "--check", "--model", model, "-c", "2"]
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as proc:
+        try:
+            children = _workers_of(proc)
+            time.sleep(1.0)  # into the run (or the workers' start-up: both must end cleanly)
+            os.killpg(proc.pid, signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert all(re.fullmatch(r"\d+ is (prime|composite)", line) for line in out.splitlines())
+    assert "interrupted" in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+    _, alive = psutil.wait_procs(children, timeout=5)
+    assert alive == []
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("model", ["asyncio-processes", "dask"])
+def test_no_worker_outlives_a_killed_command(model: str) -> None:
+    # SIGKILL leaves no chance to clean up: the workers must notice on their own.
+    argv = [sys.executable, "-m", "speedlab", "primes", "--check", "--model", model, "-c", "2"]
+    with subprocess.Popen(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        text=True,
+    ) as proc:
+        children = _workers_of(proc)
+        time.sleep(1.0)
+        proc.kill()
+        proc.wait(timeout=30)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    for orphan in alive:  # do not leave them to the next test
+        orphan.kill()
+    assert alive == []

@@ -2,40 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 
-from speedlab.fakehub import SECONDARY_LIMIT_MESSAGE, FakeHub, FakeHubConfig
-from speedlab.fakehub.app import user_id_for_token
-from speedlab.fakehub.data import total_count
-from speedlab.fakehub.query import parse_query
+from speedlab.fakehub import (
+    SECONDARY_LIMIT_MESSAGE,
+    FakeHub,
+    FakeHubConfig,
+    parse_query,
+    total_count,
+    user_id_for_token,
+)
+from tests.fakehub.client import MakeHub
 
 SEARCH = "/search/repositories"
-MakeHub = Callable[..., FakeHub]
-
-
-@pytest.fixture
-def make_hub() -> Iterator[MakeHub]:
-    with contextlib.ExitStack() as stack:
-
-        def make(**settings: Any) -> FakeHub:
-            return stack.enter_context(FakeHub(FakeHubConfig(**settings)))
-
-        yield make
-
-
-@pytest.fixture
-def hub(make_hub: MakeHub) -> FakeHub:
-    return make_hub()
 
 
 def get(

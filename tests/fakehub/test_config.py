@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from speedlab._exceptions import UsageError
-from speedlab.fakehub.config import UNLIMITED, FakeHubConfig, parse_rate_limit
+from speedlab.fakehub import UNLIMITED, FakeHubConfig, parse_rate_limit
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_defaults_are_unlimited_and_fault_free() -> None:
     assert config.limit_status == 403
     assert config.secondary_inflight is None
     assert config.tokens is None
-    assert config.null_owner_rate == 0.005
+    assert config.null_owner_rate == 0.0  # null owners only when asked (issue #7)
 
 
 def test_rate_limit_applies_to_both_kinds_unless_split() -> None:
@@ -67,6 +67,14 @@ def test_tokens_become_a_frozenset() -> None:
         ({"secondary_retry_after": -1}, "Retry-After"),
         ({"error_statuses": (404,)}, "5xx"),
         ({"tokens": frozenset({""})}, "tokens"),
+        ({"tokens": frozenset({"two words"})}, "visible ASCII"),
+        ({"tokens": frozenset({"caf\u00e9"})}, "visible ASCII"),
+        ({"public_url": "http://host/path"}, "public URL"),
+        ({"public_url": "http://user@host"}, "public URL"),
+        ({"public_url": "http://host:99999"}, "public URL"),
+        ({"public_url": "http://[not-ipv6]"}, "public URL"),
+        ({"public_url": "gopher://host"}, "public URL"),
+        ({"public_url": "http://host\r\nX: y"}, "public URL"),
         ({"drop_rate": 0.6, "error_rate": 0.6}, "sum"),
     ],
 )
@@ -89,3 +97,19 @@ def test_describe_mentions_the_limits_and_faults() -> None:
     assert "> 5 in flight" in text
     assert text.endswith("seed 7")
     assert FakeHubConfig().describe().startswith("rate limit: none")
+
+
+@pytest.mark.parametrize(
+    ("url", "normalised"),
+    [("http://127.0.0.1:8000", "http://127.0.0.1:8000"), ("HTTPS://Hub.Example/", "https://hub.example"),
+     ("https://[::1]:8443", "https://[::1]:8443"), ("http://localhost", "http://localhost")],
+)  # fmt: skip
+def test_public_url_is_normalised(url: str, normalised: str) -> None:
+    assert FakeHubConfig(public_url=url).public_url == normalised
+    assert f"public URL {normalised}" in FakeHubConfig(public_url=url).describe()
+
+
+def test_null_owners_are_off_unless_asked() -> None:
+    assert FakeHubConfig().null_owner_rate == 0.0
+    assert "null owners" not in FakeHubConfig().describe()
+    assert "null owners 0.25" in FakeHubConfig(null_owner_rate=0.25).describe()

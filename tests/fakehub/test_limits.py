@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from speedlab.fakehub.limits import InFlight, PrimaryLimiter, RateDecision, WindowRecord
+from speedlab.fakehub import InFlight, PrimaryLimiter, RateDecision, WindowRecord
 
 
 class Clock:
@@ -137,3 +137,45 @@ def test_in_flight_without_a_cap_only_counts() -> None:
     flight = InFlight()
     assert all(flight.enter("a") for _ in range(500))
     assert flight.peak == 500
+
+
+def test_resource_and_headers_of_another_resource() -> None:
+    decision = RateDecision(True, 60, 59, 1, 3_700)
+    assert decision.headers("core")["x-ratelimit-resource"] == "core"
+    assert decision.resource("core") == {
+        "limit": 60, "used": 1, "remaining": 59, "reset": 3_700, "resource": "core",
+    }  # fmt: skip
+
+
+def test_open_windows_stay_bounded_however_many_identities_come_and_go() -> None:
+    """Any token is accepted by default: a client inventing tokens must not grow memory forever."""
+    clock = Clock(0.0)
+    limiter = PrimaryLimiter(window=60, clock=clock)
+    peak = 0
+    for minute in range(20):
+        clock.now = minute * 60.0
+        for n in range(1_000):
+            limiter.acquire(f"user:{minute}-{n}", 30)
+        peak = max(peak, limiter.open_windows)
+    # Only the identities of about two minutes are ever open at once (the sweep runs when the
+    # open windows double), not the 20,000 seen.
+    assert peak <= 4 * 1_000
+    assert len(limiter.windows()) <= 10_000 + limiter.open_windows  # the bounded history
+
+
+def test_the_limiters_on_their_own_in_virtual_time() -> None:
+    """What a virtual-time simulator does: GitHub's limits without a server or a loop."""
+    now = [1_000.5]
+    search = PrimaryLimiter(window=60, clock=lambda: now[0])
+    flight = InFlight(limit=1)
+    sent: list[tuple[float, bool]] = []
+    while now[0] < 1_200:
+        assert flight.enter("user:1")
+        decision = search.acquire("user:1", 30)
+        flight.leave("user:1")
+        sent.append((now[0], decision.allowed))
+        now[0] = decision.reset if decision.remaining == 0 else now[0] + 0.5
+    allowed = [t for t, ok in sent if ok]
+    assert len(allowed) == len(sent)  # waiting for reset: never refused
+    assert [t for t in allowed if 1_000 <= t < 1_060] == allowed[:30]
+    assert {search.windows()[i].accepted for i in range(3)} == {30}

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+from urllib.parse import urlsplit
 
-from speedlab.fakehub.paging import beyond_cap, last_page, link_header, parse_page, parse_per_page
+import pytest
+from aiohttp import test_utils
+
+from speedlab.fakehub import MAX_PER_PAGE, FakeHubConfig, SearchService, create_app
+from speedlab.fakehub._paging import beyond_cap, last_page, link_header, parse_page, parse_per_page
+from tests.fakehub.client import SEARCH, MakeHub, raw_request
 
 BASE = "http://127.0.0.1:8000/search/repositories"
 
@@ -23,6 +29,15 @@ def test_per_page(raw: str | None, expected: int) -> None:
 )
 def test_page(raw: str | None, expected: int) -> None:
     assert parse_page(raw) == expected
+
+
+@pytest.mark.parametrize("digits", [10, 4300, 4301, 5000, 100_000])
+def test_numbers_of_any_length_are_read_without_int_overflowing(digits: int) -> None:
+    huge = "9" * digits  # CPython's int() refuses more than 4300 digits: a 500 before
+    assert parse_per_page(huge) == MAX_PER_PAGE
+    assert beyond_cap(parse_page(huge), 1)
+    assert beyond_cap(parse_page("0" * digits + "1" + "0" * 9), 1)
+    assert parse_page("0" * digits + "7") == 7  # leading zeros are not digits of the value
 
 
 @pytest.mark.parametrize(
@@ -90,3 +105,41 @@ def test_link_encodes_plus_and_duplicate_pages() -> None:
         f'{_url("q=c%2B%2B+a%2Bb&page=2")}; rel="next", '
         f'{_url("q=c%2B%2B+a%2Bb&page=3")}; rel="last"'
     )
+
+
+# -- whose address the Link header carries ----------------------------------------------------
+
+
+def _link_urls(link: str) -> list[str]:
+    return [part.split(">", 1)[0].lstrip(" <") for part in link.split(",")]
+
+
+def test_links_carry_the_configured_public_url(make_hub: MakeHub) -> None:
+    hub = make_hub(public_url="https://GitHub.Example:8443/")
+    response = raw_request(hub.url, SEARCH.encode() + b"?q=torch", host=b"attacker.example")
+    urls = _link_urls(response.headers["Link"])
+    assert urls == [
+        "https://github.example:8443/search/repositories?q=torch&page=2",
+        "https://github.example:8443/search/repositories?q=torch&page=34",
+    ]
+
+
+def test_a_bare_app_links_to_the_address_the_connection_arrived_on() -> None:
+    """Without a server object (an aiohttp test server), the socket's own address is used."""
+
+    async def main() -> tuple[str, str]:
+        server = test_utils.TestServer(create_app(SearchService(FakeHubConfig())), host="127.0.0.1")
+        await server.start_server()
+        try:
+            base = f"http://127.0.0.1:{server.port}"
+            response = await asyncio.to_thread(
+                raw_request, base, SEARCH.encode() + b"?q=torch", host=b'x>; rel="next", <http://x'
+            )
+            return base, response.headers["Link"]
+        finally:
+            await server.close()
+
+    base, link = asyncio.run(main())
+    urls = _link_urls(link)
+    assert len(urls) == 2
+    assert all(urlsplit(url).netloc == urlsplit(base).netloc for url in urls)

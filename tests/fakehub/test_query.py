@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from speedlab.fakehub.query import ParsedQuery, QueryError, parse_query
+from speedlab.fakehub import ParsedQuery, QueryError, parse_query
 
 
 def test_terms_and_language() -> None:

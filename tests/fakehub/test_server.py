@@ -1,18 +1,31 @@
-"""FakeHub and AsyncFakeHub lifecycles: start, stop, threads, loopback only."""
+"""FakeHub and AsyncFakeHub lifecycles: start, stop, threads, loopback only, HTTPS."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import signal
+import socket
 import threading
 import time
+import warnings
 
 import aiohttp
+import psutil
 import pytest
 import requests
 
 from speedlab._exceptions import SpeedlabError, UsageError
-from speedlab.fakehub import AsyncFakeHub, FakeHub, FakeHubConfig, check_loopback, serve
+from speedlab.fakehub import (
+    AsyncFakeHub,
+    FakeHub,
+    FakeHubConfig,
+    parse_query,
+    serve,
+    total_count,
+)
+from tests.fakehub.client import Tls
 
 SEARCH = "/search/repositories"
 
@@ -83,19 +96,6 @@ def test_close_while_a_request_is_being_served() -> None:
     assert hub.statistics().in_flight == 0
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com", "::", ""])
-def test_only_loopback_hosts(host: str) -> None:
-    with pytest.raises(UsageError, match="loopback"):
-        FakeHub(host=host)
-
-
-@pytest.mark.parametrize(
-    ("host", "address"), [("localhost", "127.0.0.1"), ("127.0.0.2", "127.0.0.2"), ("::1", "::1")]
-)
-def test_loopback_addresses(host: str, address: str) -> None:
-    assert check_loopback(host) == address
-
-
 def test_bad_port() -> None:
     with pytest.raises(UsageError, match="port"):
         FakeHub(port=70_000)
@@ -145,3 +145,84 @@ def test_serve_until_sigterm_reports_ready_and_statistics() -> None:
 
 def test_serve_for_a_duration() -> None:
     assert serve(FakeHubConfig(), duration=0.05).requests == 0
+
+
+# -- HTTPS -------------------------------------------------------------------------------------
+
+
+def test_https_with_a_trusted_certificate(tls: Tls) -> None:
+    with FakeHub(FakeHubConfig(), ssl_context=tls.server_context) as hub:
+        assert hub.url.startswith("https://127.0.0.1:")
+        response = requests.get(
+            hub.url + SEARCH,
+            params={"q": "torch language:python", "per_page": 5},
+            verify=str(tls.ca_file),
+            timeout=10,
+        )
+        assert response.status_code == 200
+        body = response.json()
+        assert body["total_count"] == total_count(parse_query("torch language:python"))
+        assert len(body["items"]) == 5
+        assert response.links["next"]["url"].startswith(hub.url + SEARCH + "?")  # https too
+        with pytest.raises(requests.exceptions.SSLError):  # a client without the CA refuses it
+            requests.get(hub.url + SEARCH, params={"q": "x"}, timeout=10)
+        with pytest.raises(requests.ConnectionError):  # and plain HTTP gets no answer
+            requests.get(hub.url.replace("https", "http") + SEARCH, params={"q": "x"}, timeout=10)
+    assert _fakehub_threads() == []
+    assert _leaked_sockets() == []  # the TLS connection did not outlive the server
+
+
+def _leaked_sockets() -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    return [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_connections_in_their_tls_handshake_end_with_the_server(
+    tls: Tls, caplog: pytest.LogCaptureFixture
+) -> None:
+    with FakeHub(FakeHubConfig(), ssl_context=tls.server_context) as hub:
+        port = int(hub.url.rsplit(":", 1)[1])
+        silent = socket.create_connection(("127.0.0.1", port), timeout=10)  # no ClientHello
+        client_port = silent.getsockname()[1]
+        deadline = time.monotonic() + 10
+        while not any(  # until the server holds its end: accepted, waiting for the handshake
+            c.raddr and c.raddr.port == client_port for c in psutil.Process().net_connections("tcp")
+        ):
+            assert time.monotonic() < deadline, "the connection was never accepted"
+            time.sleep(0.01)
+    silent.close()
+    assert _leaked_sockets() == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # no "Task was destroyed"
+
+
+def test_failed_handshakes_are_the_clients_problem_not_logged_errors(
+    tls: Tls, caplog: pytest.LogCaptureFixture
+) -> None:
+    with FakeHub(FakeHubConfig(), ssl_context=tls.server_context) as hub:
+        for url, verify in [(hub.url, True), (hub.url.replace("https", "http"), True)]:
+            with pytest.raises(requests.ConnectionError):  # SSLError is a ConnectionError
+                requests.get(url + SEARCH, params={"q": "x"}, verify=verify, timeout=10)
+        served = requests.get(
+            hub.url + SEARCH, params={"q": "x"}, verify=str(tls.ca_file), timeout=10
+        )
+        assert served.status_code == 200  # the server is unharmed
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_https_with_aiohttp_inside_a_running_loop(tls: Tls) -> None:
+    async def main() -> tuple[str, int, int]:
+        async with (
+            AsyncFakeHub(FakeHubConfig(), ssl_context=tls.server_context) as hub,
+            aiohttp.ClientSession() as session,
+            session.get(
+                hub.url + SEARCH, params={"q": "data"}, ssl=tls.client_context()
+            ) as response,
+        ):
+            body = await response.json()
+            return hub.url, response.status, len(body["items"])
+
+    url, status, items = asyncio.run(main())
+    assert url.startswith("https://")
+    assert (status, items) == (200, 30)

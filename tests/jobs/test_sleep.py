@@ -9,7 +9,7 @@ import pytest
 from speedlab._exceptions import UsageError
 from speedlab.jobs.effects import Sleep, UnitOutcome
 from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
-from speedlab.models import MODELS, run_model
+from speedlab.models import models_for, run_model
 from speedlab.models._sharing import LocalMemory, NoSharedMemory
 
 
@@ -64,7 +64,7 @@ def test_bad_settings_are_usage_errors(kwargs: dict[str, float], message: str) -
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("model", models_for("io"))
 def test_every_model_runs_the_sleep_job_with_the_same_results(model: str) -> None:
     concurrency = 1 if model == "sequential" else 3
     result = run_model(model, SleepJob(count=3, seconds=0.01, steps=2), concurrency=concurrency)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 
+import pytest
+
 from speedlab.lesson.asyncio_basics import (
+    asleeper,
     mistake_await_outside_async,
     mistake_create_task_of_call,
     mistake_create_task_of_function,
@@ -12,7 +17,6 @@ from speedlab.lesson.asyncio_basics import (
     run_as_tasks,
     run_async_sequential,
     run_sync,
-    show_asyncio_basics,
 )
 
 
@@ -30,46 +34,57 @@ def test_async_sequential_awaits_in_order() -> None:
     assert lines == ["sleeping for 0 seconds", "Woke up"]
 
 
+@pytest.mark.parametrize(
+    ("duration", "line"),
+    [(1, "sleeping for 1 second"), (1.0, "sleeping for 1 second"), (5, "sleeping for 5 seconds")],
+)
+def test_the_sleeper_says_second_for_one(duration: float, line: str) -> None:
+    lines: list[str] = []
+
+    async def first_step_only() -> None:  # the announcement, without the real sleep
+        task = asyncio.create_task(asleeper(duration, echo=lines.append))
+        await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(first_step_only())
+    assert lines == [line]
+
+
 def test_tasks_start_only_when_main_gives_the_loop_control() -> None:
     lines: list[str] = []
     run_as_tasks(tick=0.001, echo=lines.append)
     assert lines == ["Running wait", "slept", "Finish", "sleeping for 0.005 seconds", "woke up"]
 
 
+def test_the_async_versions_carry_the_lecture_names() -> None:
+    assert asleeper.__name__ == asleeper.__qualname__ == "sleeper"
+
+
 def test_mistake_not_awaited_returns_the_real_warnings_and_runs_nothing() -> None:
     lines: list[str] = []
     warnings_seen = mistake_not_awaited(tick=0, echo=lines.append)
     assert warnings_seen == [
-        "RuntimeWarning: coroutine 'asleeper' was never awaited",
-        "RuntimeWarning: coroutine 'aprinter' was never awaited",
+        "RuntimeWarning: coroutine 'sleeper' was never awaited",
+        "RuntimeWarning: coroutine 'printer' was never awaited",
     ]
     assert lines == []  # neither coroutine ran
 
 
-def test_mistake_create_task_of_a_call_is_a_type_error_about_none() -> None:
+def test_mistake_create_task_of_a_call_is_the_lecture_script() -> None:
     lines: list[str] = []
-    assert mistake_create_task_of_call(echo=lines.append) == "a coroutine was expected, got None"
-    assert lines == ["woke up"]  # print ran before create_task even looked at its argument
+    error = mistake_create_task_of_call(tick=3600, echo=lines.append)
+    assert error == "a coroutine was expected, got None"
+    # print ran before create_task looked at its argument; main never reached 'Finish'; the
+    # sleeper task got its first step before asyncio.run cancelled it (an hour: no wait).
+    assert lines == ["Running wait", "slept", "woke up", "sleeping for 18000 seconds"]
 
 
 def test_mistake_create_task_of_a_function_names_the_function() -> None:
     error = mistake_create_task_of_function()
-    assert re.fullmatch(r"a coroutine was expected, got <function asleeper at 0x[0-9a-f]+>", error)
+    assert re.fullmatch(r"a coroutine was expected, got <function sleeper at 0x[0-9a-f]+>", error)
 
 
 def test_await_in_a_plain_def_does_not_compile() -> None:
     assert mistake_await_outside_async() == "'await' outside async function"
-
-
-def test_show_asyncio_basics_prints_each_mistake_then_the_fix() -> None:
-    lines: list[str] = []
-    slept: list[float] = []
-    show_asyncio_basics(tick=0, sleep=slept.append, echo=lines.append)
-    text = "\n".join(lines)
-    assert "  RuntimeWarning: coroutine 'asleeper' was never awaited" in lines
-    assert "  TypeError: a coroutine was expected, got None" in lines
-    assert re.search(r"  TypeError: a coroutine was expected, got <function asleeper at ", text)
-    assert lines[-5:] == ["Running wait", "slept", "Finish", "sleeping for 0 seconds", "woke up"]
-    assert slept == []  # tick 0: no sleeping at all
-    fixed = lines.index("fixed: async def main(): await sleeper(0); await printer('Woke up')")
-    assert lines[fixed + 1 : fixed + 3] == ["sleeping for 0 seconds", "Woke up"]

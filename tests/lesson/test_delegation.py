@@ -17,6 +17,7 @@ from speedlab.lesson.delegation import (
     show_delegation,
     tick_steps,
 )
+from tests.lesson._lines import notes_of, output_of
 
 
 def test_endless_primary_passes_the_secondary_through_then_its_name() -> None:
@@ -141,22 +142,46 @@ def test_collecting_primary_returns_every_result() -> None:
     assert stop.value.value == ["", "x", "xx"]
 
 
-def test_show_delegation_prints_the_three_programs() -> None:
+def test_show_delegation_prints_the_three_programs_with_the_lecture_steps() -> None:
     lines: list[str] = []
-    show_delegation(rng=random.Random(1), tick=0, echo=lines.append)
-    assert lines[1] == "0 SEC 0"
-    assert lines[11] == "10 Prim"
-    assert lines[12] == "11 SEC 0"
+    show_delegation(rng=random.Random(1), tick=0, echo=lines.append, notes=False)
+    out = output_of(lines)
+    assert out[:12] == [f"{i} SEC {i}" for i in range(10)] + ["10 Prim", "11 SEC 0"]
     replay = random.Random(1)
     streams = {0: iter(paired_primary("first prim")), 1: iter(paired_primary("second prim"))}
-    expected = [f"{i}| {next(streams[0 if replay.random() > 0.8 else 1])}" for i in range(12)]
-    assert lines[14:26] == expected
-    assert lines[27:30] == ["0 | SEC 1 from prim #0", "1 | SEC 2 from prim #0", "secondary-0: "]
+    expected = [f"{i}| {next(streams[0 if replay.random() > 0.8 else 1])}" for i in range(30)]
+    assert out[12:42] == expected  # the lecture's n = 30
+    assert out[42:45] == ["0 | SEC 1 from prim #0", "1 | SEC 2 from prim #0", "secondary-0: "]
+    assert out[-1] == "9 | SEC 2 from prim #4"  # n = 10
+    assert ">>> for i in range(30):" in lines
+    assert [line for line in lines if line.startswith("-- ")] == [
+        "-- primary() delegates to secondary() --",
+        "-- two primaries, one step at a time, chosen at random --",
+        "-- res = yield from secondary(): the secondary's return value --",
+    ]
+
+
+def test_show_delegation_explains_one_step_one_yield() -> None:
+    lines: list[str] = []
+    show_delegation(rng=random.Random(1), tick=0, echo=lines.append)
+    notes = notes_of(lines)
+    assert "One step of the loop is one yield of the primary the coin chose" in notes
 
 
 def test_show_delegation_count_and_tick() -> None:
     lines: list[str] = []
     slept: list[float] = []
-    show_delegation(rng=random.Random(0), count=2, tick=0.5, sleep=slept.append, echo=lines.append)
+    show_delegation(
+        rng=random.Random(0), count=2, tick=0.5, sleep=slept.append, echo=lines.append, notes=False
+    )
     assert slept == [0.5] * 6
-    assert len(lines) == 3 + 2 * 3
+    assert len(output_of(lines)) == 2 * 3
+    assert "...     sleep(0.5)" in lines
+
+
+def test_show_delegation_count_zero_runs_no_step() -> None:
+    lines: list[str] = []
+    slept: list[float] = []
+    show_delegation(rng=random.Random(0), count=0, tick=1, sleep=slept.append, echo=lines.append)
+    assert output_of(lines) == []
+    assert slept == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from speedlab.lesson.generators import drain, gen_fun, gen_fun_with_return, show_generators
+from tests.lesson._lines import notes_of
 
 
 def test_for_loop_sees_42_43_44() -> None:
@@ -41,13 +42,43 @@ def test_drain_keeps_what_a_for_loop_throws_away() -> None:
     assert drain(gen_fun()) == ([42, 43, 44], None)
 
 
-def test_show_generators_walks_the_protocol() -> None:
+def test_show_generators_walks_the_protocol_like_the_lecture_notebook() -> None:
+    lines: list[str] = []
+    show_generators(echo=lines.append, notes=False)
+    assert lines == [
+        ">>> for v in gen_fun():",
+        "...     print(v)",
+        "42",
+        "43",
+        "44",
+        ">>> obj_fun = gen_fun()",
+        ">>> next(obj_fun)",
+        "42",
+        ">>> obj_fun.__next__()",
+        "43",
+        ">>> obj_fun.send(None)",
+        "44",
+        ">>> next(obj_fun)",
+        "StopIteration",
+        "-- gen_fun with return 'string' --",
+        ">>> obj_fun = gen_fun()  # yield 42; yield 43; yield 44; return 'string'",
+        ">>> next(obj_fun)",
+        "42",
+        ">>> next(obj_fun)",
+        "43",
+        ">>> next(obj_fun)",
+        "44",
+        ">>> try:",
+        "...     next(obj_fun)",
+        "... except StopIteration as e:",
+        "...     print(e.value)",
+        "string",
+    ]
+
+
+def test_show_generators_explains_what_return_becomes() -> None:
     lines: list[str] = []
     show_generators(echo=lines.append)
-    assert lines[1:4] == ["  42", "  43", "  44"]
-    assert lines[5] == "  next(obj_fun)       -> 42"
-    assert lines[6] == "  obj_fun.__next__()  -> 43"
-    assert lines[7] == "  obj_fun.send(None)  -> 44"
-    assert lines[8] == "  next(obj_fun)       -> StopIteration (value=None)"
-    assert lines[-2] == "  next(obj_fun)       -> StopIteration: string"
-    assert lines[-1] == "  StopIteration.value == 'string'"
+    notes = notes_of(lines)
+    assert "the value travels inside the StopIteration, as e.value" in notes
+    assert "three spellings of the same step" in notes

@@ -21,6 +21,7 @@ from speedlab.lesson.request_runner import (
     runner,
     show_runner,
 )
+from tests.lesson._lines import notes_of
 
 
 def replay(ns: list[int], seed: int) -> list[str]:
@@ -162,19 +163,43 @@ def test_trace_shows_one_line_per_turn() -> None:
     times, letter = rng.randint(1, 7), rng.choice(ALPHABET)
     assert result == [letter * times]
     assert lines == [
-        "#0 started and asks for int",
-        f"#0 got {times} and asks for str",
-        f"#0 got {letter!r} and returned {letter * times!r}",
+        "computer#0: next() -> int",
+        f"computer#0: send({times}) -> str",
+        f"computer#0: send({letter!r}) -> return {letter * times!r}",
     ]
+
+
+def test_trace_names_each_command_and_interleaves_them() -> None:
+    lines: list[str] = []
+    runner(computer(), async_repeater(1), rng=random.Random(2), trace=lines.append)
+    assert [line.split(":")[0] for line in lines] == ["computer#0", "async_repeater#1"] * 3
 
 
 def test_show_runner_prints_both_styles_with_equal_results() -> None:
     lines: list[str] = []
-    show_runner(seed=1, echo=lines.append)
+    show_runner(seed=1, echo=lines.append, notes=False)
     expected = replay([10, 2, 6], 1)
-    assert f"runner(repeater(10), repeater(2), repeater(6)) -> {expected}" in lines
+    assert lines.count(str(expected)) == 2  # the generator and the async def versions
+    after = lines.index(">>> runner(repeater(3))")
+    assert lines[after + 1] == repr(replay([3], 1))
+    assert lines[-1] == "the same results as the generator version: True"
     assert (
-        f"runner(async_repeater(10), async_repeater(2), async_repeater(6)) -> {expected}" in lines
+        lines[0]
+        == "-- the runner's trace: the lecture's commented-out prints, one line per turn --"
     )
-    assert f"runner(repeater(3)) -> {replay([3], 1)}" in lines
-    assert lines[-1] == "same seed, same results: True"
+
+
+def test_results_come_in_the_order_the_commands_finish_whatever_the_seed() -> None:
+    for seed in range(5):
+        lines: list[str] = []
+        runner(repeater(10), repeater(2), repeater(6), rng=random.Random(seed), trace=lines.append)
+        finished = [line.split(":")[0] for line in lines if "-> return" in line]
+        assert finished == ["repeater#1", "repeater#2", "repeater#0"]
+
+
+def test_show_runner_explains_the_order_of_the_results() -> None:
+    lines: list[str] = []
+    show_runner(seed=1, echo=lines.append)
+    notes = notes_of(lines)
+    assert "The results come in the order the commands finish" in notes
+    assert "repeater(2) needs 5 turns, repeater(6) 13 and repeater(10) 21" in notes

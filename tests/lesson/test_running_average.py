@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from speedlab.lesson.running_average import averager, running_means, show_averager
+from tests.lesson._lines import notes_of
 
 
 def test_priming_gives_zero_then_send_returns_the_running_mean() -> None:
@@ -39,12 +40,27 @@ def test_running_means_match_the_prefix_means(values: list[int]) -> None:
 
 def test_show_averager_prints_the_lecture_session() -> None:
     lines: list[str] = []
-    show_averager(echo=lines.append)
+    show_averager(echo=lines.append, notes=False)
     assert lines == [
-        "coro_avg = averager(); next(coro_avg) -> 0.0",
-        "coro_avg.send(10) -> 10.0",
-        "coro_avg.send(15) -> 12.5",
-        "coro_avg.send(20) -> 15.0",
-        "coro_avg.close()",
-        "coro_avg.send(20) -> StopIteration (value=None): it is closed",
+        ">>> coro_avg = averager()",
+        ">>> next(coro_avg)",
+        "0.0",
+        ">>> coro_avg.send(10)",
+        "10.0",
+        ">>> coro_avg.send(15)",
+        "12.5",
+        ">>> coro_avg.send(20)",
+        "15.0",
+        ">>> coro_avg.close()",
+        ">>> coro_avg.send(20)",
+        "StopIteration",
     ]
+
+
+def test_show_averager_explains_generator_exit() -> None:
+    lines: list[str] = []
+    show_averager(echo=lines.append)
+    notes = notes_of(lines)
+    assert "close() raises GeneratorExit inside the coroutine" in notes
+    closed = lines.index(">>> coro_avg.close()")
+    assert lines[closed + 1 : closed + 3] == [">>> coro_avg.send(20)", "StopIteration"]

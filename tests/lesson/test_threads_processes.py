@@ -14,6 +14,7 @@ from speedlab.lesson.threads_processes import (
     run_stoppable_worker,
     show_threads_processes,
 )
+from tests.lesson._lines import notes_of
 
 
 def test_hello() -> None:
@@ -73,20 +74,41 @@ def test_worker_is_stopped_and_joined_when_the_work_fails() -> None:
     assert not any(t.name == "stoppable-worker" for t in threading.enumerate())
 
 
-def test_show_threads_processes() -> None:
+def test_thread_prints_through_echo_from_its_own_thread() -> None:
+    seen: list[tuple[str, str]] = []
+    hello_in_thread("bob", echo=lambda line: seen.append((line, threading.current_thread().name)))
+    assert seen == [("hello bob", "greeter")]
+
+
+def test_show_threads_processes(capfd: pytest.CaptureFixture[str]) -> None:
     lines: list[str] = []
     slept: list[float] = []
-    show_threads_processes(tick=0.001, count=4, sleep=slept.append, echo=lines.append)
-    assert lines[0] == "Process(target=f, args=('bob',)): start(), join()"
-    assert lines[1] == "  the child printed that on its own stdout and sent it back: hello bob"
-    assert lines[2] == "  its pid differs from ours: True"
-    assert lines[3] == "Thread(target=f, args=('bob',)): start(), join()"
-    assert lines[4] == "  the thread 'greeter' (same pid: True) said: hello bob"
-    assert lines[6:] == [
+    show_threads_processes(tick=0.001, count=4, sleep=slept.append, echo=lines.append, notes=False)
+    # The child process prints on the shared standard output, not through echo: once.
+    assert capfd.readouterr().out == "hello bob\n"
+    assert lines.count("hello bob") == 1  # the thread's own print
+    assert [line for line in lines if line.startswith("-- ")] == [
+        "-- a Process --",
+        "-- a Thread --",
+        "-- stopping a thread with threading.Event --",
+    ]
+    process = lines.index(">>> p.pid != os.getpid()")
+    assert lines[process + 1] == "True"
+    assert lines[-5:] == [
         "worker: started, waiting on the stop event between beats",
         "main: working for 4 ticks",
         "main: stop.set()",
         "worker: stop event is set, leaving",
         "main: worker joined, alive: False",
     ]
+    assert ">>> print('main: working for 4 ticks'); sleep(0.004)" in lines
     assert slept == [pytest.approx(0.004)]
+
+
+def test_show_threads_processes_explains_the_gil_and_thread_like_task() -> None:
+    lines: list[str] = []
+    show_threads_processes(tick=0, count=0, echo=lines.append)
+    notes = notes_of(lines)
+    assert "GIL" in notes
+    assert "threading.Thread is much like asyncio.Task" in notes
+    assert "main: working for 0 ticks" in lines

@@ -1,4 +1,4 @@
-"""Small jobs for the model tests: HTTP with retries, a rendezvous, and a job that crashes.
+"""Small jobs for the model tests: HTTP with retries, a rendezvous, a crash, and naps to compute.
 
 They live at module level and are plain frozen dataclasses so that the processes model can
 pickle them.
@@ -241,3 +241,34 @@ class StuckJob(_KeyedJob):
     def unit(self, key: str, shared: object) -> UnitGenerator:
         yield Compute(time.sleep, self.seconds)
         return UnitOutcome(key, "done", "woke up")
+
+
+def nap_then_pid(seconds: float) -> int:
+    """CPU-bound work stood in for by a nap (a test must not burn cores): where it ran."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+@dataclass(frozen=True)
+class NapJob:
+    """Each unit asks to ``Compute`` a nap of ``naps[key]`` seconds and reports the pid."""
+
+    naps: tuple[tuple[str, float], ...]
+
+    @property
+    def name(self) -> str:
+        return "nap"
+
+    def units(self) -> Sequence[str]:
+        return [key for key, _ in self.naps]
+
+    def skipped(self) -> Sequence[UnitOutcome]:
+        return []
+
+    def new_shared_state(self, memory: SharedMemory) -> object:
+        return None
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        reply = yield Compute(nap_then_pid, dict(self.naps)[key])
+        assert isinstance(reply, CallResult)
+        return UnitOutcome(key, "done", "napped", data={"pid": reply.value})

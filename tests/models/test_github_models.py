@@ -9,10 +9,10 @@ import pytest
 
 from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob, SearchConfig
-from speedlab.models import MODELS, run_model
+from speedlab.models import models_for, run_model
 from tests.models._servers import RecordingServer
 
-ALL = list(MODELS)
+ALL = list(models_for("io"))
 FETCHED_AT = "2026-01-02T03:04:05Z"
 TOKEN = "ghp_models_redirect_5e1d"
 

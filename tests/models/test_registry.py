@@ -8,7 +8,7 @@ import pytest
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.sleep import SleepJob
-from speedlab.models import MODEL_NAMES, MODELS, run_model
+from speedlab.models import MODEL_NAMES, MODELS, WORKLOADS, models_for, run_model
 
 
 def test_every_registered_model_loads_its_module_s_run_function() -> None:
@@ -22,11 +22,23 @@ def test_every_registered_model_loads_its_module_s_run_function() -> None:
         assert spec.family in ("sequential", "executor", "async")
         assert spec.summary
         assert spec.default_concurrency
+        assert spec.compute
+        assert spec.workloads
+        assert spec.workloads <= set(WORKLOADS)
 
 
-def test_every_offered_model_runs_a_job() -> None:
-    # Nothing is offered that is not built: each name runs a tiny job to the end.
-    for name in MODEL_NAMES:
+def test_models_for_a_workload_keep_the_registry_s_order() -> None:
+    assert models_for("io") == ("sequential", "threads", "processes", "asyncio")
+    assert models_for("cpu") == MODEL_NAMES  # every model computes; two only that
+    assert set(models_for("cpu")) - set(models_for("io")) == {"asyncio-processes", "dask"}
+    with pytest.raises(UsageError, match="unknown workload 'gpu'"):
+        models_for("gpu")  # type: ignore[arg-type]
+
+
+def test_every_model_offered_for_io_runs_a_job() -> None:
+    # Nothing is offered that is not built: each name runs a tiny job to the end (the
+    # CPU-only models run theirs in tests/jobs/test_primes.py, dask's cluster costs seconds).
+    for name in models_for("io"):
         assert run_model(name, SleepJob(count=1, seconds=0)).done == 1
 
 

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from speedlab.jobs.github import GitHubJob, SearchConfig
-from speedlab.models import MODELS, run_model
+from speedlab.models import models_for, run_model
 from tests.models._servers import serving
 
 KEYWORDS = [f"kw{i}" for i in range(18)]
@@ -105,7 +105,7 @@ def server() -> Iterator[_Server]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("model", models_for("io"))
 def test_no_request_reaches_the_server_inside_the_shared_pause(
     model: str, server: _Server, tmp_path: Path
 ) -> None:

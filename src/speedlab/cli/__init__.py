@@ -17,7 +17,7 @@ import typer
 
 from speedlab import __version__
 from speedlab._exceptions import SpeedlabError
-from speedlab.cli import demo, fakehub, github, lesson, primes
+from speedlab.cli import bench, demo, fakehub, github, lesson, primes, spin
 from speedlab.cli._signals import interrupt_exit_code, terminate_as_interrupt
 
 __all__ = ["app", "main", "run"]
@@ -49,7 +49,7 @@ def _root(
     """Speed up Python programs with concurrency, and measure why one way wins."""
 
 
-for _module in (lesson, primes, github, fakehub, demo):
+for _module in (lesson, primes, github, fakehub, demo, spin, bench):
     _module.register(app)
 
 

@@ -3,7 +3,8 @@
 ``kill PID``, ``timeout``, a service manager or a container runtime stop a program with
 SIGTERM, whose default action ends the process on the spot: no summary, no cleanup, worker
 processes left behind. While a command runs, :func:`terminate_as_interrupt` makes SIGTERM raise
-:class:`Terminated` on the main thread, a ``KeyboardInterrupt``, so every model's Ctrl-C path
+:class:`~speedlab._exceptions.Terminated` on the main thread, a ``KeyboardInterrupt`` (the same
+class the spinner raises), so every model's Ctrl-C path
 (stop the workers, join them, keep the saved files, hand back the partial result) serves both,
 and the command only picks the exit code: 130 for Ctrl-C, 143 for SIGTERM (128 + the signal's
 number, as shells report them).
@@ -23,15 +24,13 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from speedlab._exceptions import Terminated
+
 __all__ = ["Terminated", "interrupt_exit_code", "terminate_as_interrupt"]
 
 #: Exit codes: 128 + the signal's number.
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived: stop as for Ctrl-C, exit with 143."""
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:

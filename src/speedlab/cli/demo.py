@@ -2,73 +2,34 @@
 
 It checks ``--out`` before anything starts, prints each model's line as it finishes, then the
 table; a model whose searches failed is reported with their reasons (not as "files differ");
-Ctrl-C or SIGTERM print the table of the models that finished (exit 130 or 143).
+Ctrl-C or SIGTERM stop the model running and print what finished (exit 130 or 143).
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR
+from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR, LECTURE_SEARCH_SECONDS
 from speedlab.cli._signals import interrupt_exit_code
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
-    from speedlab.demo import DemoRow
+    from speedlab.demo import DemoReport, DemoRow
 
 __all__ = ["register", "render_table"]
 
 
-def render_table(rows: Sequence[DemoRow], url: str | None = None) -> Table:
-    """Return the comparison table: one row per model, speed-up against the first (sequential)."""
-    from rich.table import Table
+def render_table(report: DemoReport) -> RenderableType:
+    """Return ``speedlab bench``'s table of the demo: a row and a takeaway per model."""
+    from speedlab.bench import job_table, to_rich
 
-    from speedlab.jobs.github import SearchStatistics
-
-    searches = len(rows[0].result.records) if rows else 0
-    table = Table(
-        title=f"{searches} GitHub searches per model" + (f", fakehub at {url}" if url else ""),
-        caption=(
-            "speedup: sequential wall time / this model's; RSS MB: peak resident memory of "
-            "this process so far (or of its largest worker process)"
-        ),
-    )
-    for name, justify in (
-        ("model", "left"),
-        ("wall s", "right"),
-        ("speedup", "right"),
-        ("requests", "right"),
-        ("retries", "right"),
-        ("failures", "right"),
-        ("workers", "right"),
-        ("CPU s", "right"),
-        ("RSS MB", "right"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    for row in rows:
-        result = row.result
-        stats = result.statistics()
-        if not isinstance(stats, SearchStatistics):
-            stats = SearchStatistics()
-        speedup = "-" if row.speedup is None else f"{row.speedup:.1f}x"
-        table.add_row(
-            row.model,
-            f"{result.wall_seconds:.2f}",
-            speedup,
-            str(stats.requests),
-            str(stats.retries),
-            str(result.failures),
-            str(len(result.workers)),
-            f"{result.cpu_seconds:.2f}",
-            f"{result.peak_rss_bytes / 2**20:.0f}",
-        )
-    return table
+    return to_rich(job_table(report.bench(), cores=os.cpu_count() or 1))
 
 
 def demo(
@@ -86,27 +47,27 @@ def demo(
     """Run the lecture's GitHub search under every model against a local fakehub, and compare.
 
     Starts fakehub on 127.0.0.1 (no internet needed) with a latency like GitHub's, searches the
-    lecture's eight keywords under sequential, threads, processes and asyncio, saves each model's
-    files under --out/<model>, checks they are byte-identical, and prints the comparison table.
+    lecture's eight keywords under every model (each in a fresh process), saves each model's
+    files under --out/<model>, checks they are byte-identical, prints the comparison table
+    with a takeaway per model, and draws the timeline to --out/timeline.png.
     """
     from rich.console import Console
 
     from speedlab._text import printable
     from speedlab.demo import run_demo
     from speedlab.jobs._output import check_output_dir
-    from speedlab.models import RunInterrupted
     from speedlab.progress import failure_summary, final_line
 
     check_output_dir(out, option="--out")
     # In a pipe rich assumes 80 columns and would squeeze the table; a log can be wider.
     console = Console(width=None if sys.stdout.isatty() else 120)
-    rows: list[DemoRow] = []
+    finished_models: list[str] = []
 
     def announce(model: str) -> None:
         print(f"running {model} ...", end="", flush=True)
 
     def finished(row: DemoRow) -> None:
-        rows.append(row)
+        finished_models.append(row.model)
         print(f" {final_line(row.result, noun='search')}")
 
     try:
@@ -118,13 +79,23 @@ def demo(
             on_model=announce,
             on_result=finished,
         )
-    except RunInterrupted as stopped:
-        print(f" {final_line(stopped.result, noun='search')}")
-        if rows:
-            console.print(render_table(rows))
-        print("speedlab: interrupted; the demo stopped", file=sys.stderr)
-        return interrupt_exit_code(stopped)
-    console.print(render_table(report.rows, report.url))
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the model running was stopped
+        done = ", ".join(finished_models) or "none"
+        print(" interrupted")
+        print(f"speedlab: interrupted; models that finished: {done}", file=sys.stderr)
+        return interrupt_exit_code(exc)
+    console.print(render_table(report))
+    if report.rows:
+        first = report.rows[0]
+        print(
+            f"for scale: the lecture's sequential run against the real GitHub: "
+            f"8 searches done in {LECTURE_SEARCH_SECONDS:.2f}s; here {first.model} took "
+            f"{first.result.wall_seconds:.2f}s against fakehub"
+        )
+        from speedlab.bench import save_figure, timeline_figure
+
+        png, svg = save_figure(timeline_figure(report.bench()), out / "timeline")
+        print(f"timeline: {png} (and {svg.name})")
     failed = False
     for row in report.rows:
         summary = failure_summary(row.result, noun="search")

@@ -15,20 +15,25 @@ from typing import Annotated, Any
 import typer
 
 from speedlab._exceptions import UsageError
-from speedlab.fakehub import FakeHubConfig, parse_rate_limit, serve
-from speedlab.fakehub.config import (
+from speedlab.fakehub import (
+    DEFAULT_HOST,
     DEFAULT_NULL_OWNER_RATE,
     DEFAULT_SECONDARY_RETRY_AFTER,
     DEFAULT_WINDOW,
     REALISTIC_AUTHENTICATED_LIMIT,
     REALISTIC_UNAUTHENTICATED_LIMIT,
+    FakeHubConfig,
+    check_loopback,
+    load_tls_context,
+    parse_rate_limit,
+    serve,
 )
-from speedlab.fakehub.server import DEFAULT_HOST, check_loopback
 
 __all__ = ["fakehub", "register"]
 
 _FAULTS = "Faults (probabilities are exclusive; their sum must be <= 1)"
 _LIMITS = "Rate limits"
+_SERVING = "Serving (TLS, public URL)"
 
 
 def fakehub(
@@ -133,7 +138,11 @@ def fakehub(
     ] = 0.0,
     null_owner_rate: Annotated[
         float,
-        typer.Option(help="Fraction of items whose owner is null (0 disables).", metavar="P"),
+        typer.Option(
+            help="Fraction of items whose owner is null, as the schema allows (default 0: none, "
+            "as in real search results).",
+            metavar="P",
+        ),
     ] = DEFAULT_NULL_OWNER_RATE,
     token: Annotated[
         list[str] | None,
@@ -149,9 +158,39 @@ def fakehub(
             help="Stop by itself after S seconds (default: run until Ctrl-C).", metavar="S"
         ),
     ] = None,
+    tls_cert: Annotated[
+        str | None,
+        typer.Option(
+            help="Serve HTTPS with this PEM certificate (chain) file; needs --tls-key.",
+            metavar="FILE",
+            rich_help_panel=_SERVING,
+        ),
+    ] = None,
+    tls_key: Annotated[
+        str | None,
+        typer.Option(
+            help="The PEM private key file of --tls-cert (unencrypted).",
+            metavar="FILE",
+            rich_help_panel=_SERVING,
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            help="http(s)://HOST[:PORT] to put in Link headers, e.g. behind a proxy "
+            "(default: the address served).",
+            metavar="URL",
+            rich_help_panel=_SERVING,
+        ),
+    ] = None,
 ) -> int:
-    """Serve a local simulator of GitHub's GET /search/repositories until Ctrl-C."""
+    """Serve a local simulator of GitHub's GET /search/repositories until Ctrl-C.
+
+    Also serves GET /rate_limit. With --tls-cert and --tls-key it serves HTTPS.
+    """
     check_loopback(host)
+    if (tls_cert is None) != (tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together: give both or neither")
     settings: dict[str, Any] = {}
     if realistic:
         settings.update(
@@ -179,14 +218,18 @@ def fakehub(
         null_owner_rate=null_owner_rate,
         tokens=frozenset(token) if token else None,
         seed=seed,
+        public_url=public_url,
     )
     config = FakeHubConfig(**settings)
+    ssl_context = (
+        None if tls_cert is None or tls_key is None else load_tls_context(tls_cert, tls_key)
+    )
 
     def ready(url: str) -> None:
         print(f"fakehub serving on {url}  (Ctrl-C to stop)", flush=True)
         print(f"fakehub: {config.describe()}", flush=True)
 
-    statistics = serve(config, host, port, ready=ready, duration=duration)
+    statistics = serve(config, host, port, ready=ready, duration=duration, ssl_context=ssl_context)
     print(f"fakehub stopped: {statistics.summary()}", flush=True)
     return 0
 

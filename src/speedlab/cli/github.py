@@ -30,7 +30,7 @@ from speedlab.jobs.github.query import (
     same_origin,
     token_from_env,
 )
-from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult
+from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult, models_for
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -51,14 +51,20 @@ _DEFAULTS = SearchConfig()
 _NOUN = "search"
 
 
+#: The models this command offers: those of the registry meant for I/O-bound jobs. Any other
+#: model of the registry is accepted too; dask then refuses the job (its rate gate cannot be
+#: shared across machines) with a one-line reason.
+_OFFERED = models_for("io")
+
+
 def model_help(what: str) -> str:
-    """Return an option's help listing every model of the registry with its one-line summary."""
-    models = "; ".join(f"{spec.name}: {spec.summary}" for spec in MODELS.values())
+    """Return an option's help listing the offered models with their one-line summaries."""
+    models = "; ".join(f"{name}: {MODELS[name].summary}" for name in _OFFERED)
     return f"{what} ({models})."
 
 
 #: The choice list shown in ``--help``, from the registry.
-MODEL_METAVAR = "[" + "|".join(MODEL_NAMES) + "]"
+MODEL_METAVAR = "[" + "|".join(_OFFERED) + "]"
 
 
 def check_model(name: str) -> str:
@@ -134,7 +140,7 @@ def github(
             "-c",
             min=1,
             help="Searches at once (default: the model's own: "
-            + ", ".join(f"{spec.name} {spec.default_concurrency}" for spec in MODELS.values())
+            + ", ".join(f"{name} {MODELS[name].default_concurrency}" for name in _OFFERED)
             + "). The rate limit, not this, bounds the speed against the real API.",
             show_default=False,
         ),

@@ -2,7 +2,7 @@
 
 A unit of work (one GitHub search, one ``is_prime(n)``, one sleep) is a generator, exactly like
 the lecture's hand-made runner: it *yields* what it needs and receives the answer through
-``send``. Four effects exist, and every model answers all four:
+``send``. Five effects exist, and every model answers all five:
 
     yield Send(request)      -> HttpResponse | TransportError, through the model's transport
     yield Sleep(seconds)     -> None, after waiting with the model's own primitive (a stop
@@ -12,6 +12,9 @@ the lecture's hand-made runner: it *yields* what it needs and receives the answe
     yield Compute(fn, *args) -> CallResult: CPU-bound work; sequential, threads and the async
                                 models run it inline (so it holds the GIL or the loop), the
                                 processes model in its worker process, dask on a cluster worker
+    yield Await(fn, *args)   -> CallResult: ``await fn(*args)``, a coroutine function; the async
+                                models await it on their loop (its waits overlap), the others
+                                run it to its end with ``asyncio.run`` where the unit runs
 
 So rate limits, retries and parsing are written once, and each model (requests in threads,
 aiohttp in asyncio, our own sockets in the hand-made loop) only moves bytes and waits.
@@ -28,11 +31,13 @@ models ship them to another process.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 __all__ = [
+    "Await",
     "Call",
     "CallResult",
     "Compute",
@@ -211,7 +216,39 @@ class Compute(_FunctionEffect):
     __slots__ = ()
 
 
-Effect: TypeAlias = Send | Sleep | Call | Compute
+class Await(_FunctionEffect):
+    """Effect: ``await fn(*args)``, where ``fn`` is a coroutine function; reply ``CallResult``.
+
+    It lets a user's ``async def`` run under every model (``speedlab bench custom``): the
+    async models await it on their own loop, so the waits of many units overlap; the blocking
+    models run it to its end with ``asyncio.run`` in the worker, one at a time per worker.
+    A coroutine that needs asyncio's loop fails under a loop that is not asyncio's: it ends
+    as the unit's error, like any exception. ``fn`` and ``args`` must be picklable.
+    """
+
+    __slots__ = ()
+
+    def run(self) -> CallResult:
+        """Run the coroutine on a new asyncio loop, here (a blocking worker)."""
+        try:
+            return CallResult(asyncio.run(self._coroutine()))
+        except Exception as exc:
+            return CallResult(None, exc)
+
+    async def arun(self) -> CallResult:
+        """Await the coroutine on the running loop (an async model's task)."""
+        try:
+            return CallResult(await self._coroutine())
+        except Exception as exc:
+            return CallResult(None, exc)
+
+    async def _coroutine(self) -> object:
+        # Called inside the try blocks, so a TypeError (fn is not a coroutine function)
+        # becomes the unit's error like any other.
+        return await self.fn(*self.args)  # type: ignore[misc]
+
+
+Effect: TypeAlias = Send | Sleep | Call | Compute | Await
 EffectReply: TypeAlias = HttpResponse | TransportError | CallResult | None
 
 UnitStatus: TypeAlias = Literal["done", "failed", "skipped"]

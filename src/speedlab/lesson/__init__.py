@@ -1,7 +1,8 @@
 """Lecture part 1, runnable and tested: generators, coroutines, delegation and the runner.
 
 Each module is one program of the lecture (SPEC §2) as a library, plus a ``show_*`` function that
-prints what the lecture shows; :mod:`speedlab.lesson.demos` runs them by name for
+prints what the lecture shows, with the lecture's point explained around it in English or
+Russian (:class:`Narrator`); :mod:`speedlab.lesson.demos` runs them by name for
 ``speedlab lesson NAME``.
 
     >>> from speedlab.lesson import averager
@@ -12,6 +13,26 @@ prints what the lecture shows; :mod:`speedlab.lesson.demos` runs them by name fo
 
 from __future__ import annotations
 
+from speedlab.lesson._arithmetic import (
+    MAX_ANSWER_CHARS,
+    MAX_EXPONENT,
+    MAX_LITERAL_DIGITS,
+    MAX_MAGNITUDE,
+    MAX_MAGNITUDE_DIGITS,
+    AnswerError,
+    evaluate_answer,
+)
+from speedlab.lesson._asyncio_demo import mask_addresses, round_to_tick, show_asyncio_basics
+from speedlab.lesson._narrator import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    NOTE_PREFIX,
+    NOTE_WIDTH,
+    Echo,
+    Narrator,
+    translations,
+)
 from speedlab.lesson.asyncio_basics import (
     LECTURE_SLEEP_TICKS,
     aprinter,
@@ -24,11 +45,11 @@ from speedlab.lesson.asyncio_basics import (
     run_as_tasks,
     run_async_sequential,
     run_sync,
-    show_asyncio_basics,
     sleeper,
 )
 from speedlab.lesson.delegation import (
     DEFAULT_THRESHOLD,
+    LECTURE_STEPS,
     InterleavedStep,
     collecting_primary,
     counting_secondary,
@@ -43,8 +64,11 @@ from speedlab.lesson.delegation import (
 from speedlab.lesson.demos import (
     DEFAULT_PRIME_COUNT,
     DEMOS,
+    MAX_COUNT,
+    MAX_TICK,
     Demo,
     DemoSettings,
+    Voice,
     demo_names,
     run_all,
     run_demo,
@@ -62,6 +86,8 @@ from speedlab.lesson.primes import (
     prime_stream,
 )
 from speedlab.lesson.provider import (
+    ANSWERS_NEEDED,
+    MAX_LINE_CHARS,
     Number,
     parse_answers,
     parse_number,
@@ -94,6 +120,7 @@ from speedlab.lesson.running_average import (
 )
 from speedlab.lesson.threads_processes import (
     DEFAULT_JOIN_TIMEOUT,
+    DEFAULT_WORK_TICKS,
     Greeting,
     StopReport,
     hello,
@@ -105,21 +132,41 @@ from speedlab.lesson.threads_processes import (
 
 __all__ = [
     "ALPHABET",
+    "ANSWERS_NEEDED",
     "DEFAULT_JOIN_TIMEOUT",
+    "DEFAULT_LANGUAGE",
     "DEFAULT_PRIME_COUNT",
     "DEFAULT_THRESHOLD",
+    "DEFAULT_WORK_TICKS",
     "DEMOS",
     "INT_HIGH",
     "INT_LOW",
+    "LANGUAGES",
     "LECTURE_SLEEP_TICKS",
+    "LECTURE_STEPS",
+    "MAX_ANSWER_CHARS",
+    "MAX_COUNT",
+    "MAX_EXPONENT",
+    "MAX_LINE_CHARS",
+    "MAX_LITERAL_DIGITS",
+    "MAX_MAGNITUDE",
+    "MAX_MAGNITUDE_DIGITS",
+    "MAX_TICK",
+    "NOTE_PREFIX",
+    "NOTE_WIDTH",
+    "N_",
+    "AnswerError",
     "Command",
     "Demo",
     "DemoSettings",
+    "Echo",
     "Greeting",
     "InterleavedStep",
+    "Narrator",
     "Number",
     "Request",
     "StopReport",
+    "Voice",
     "answer_request",
     "aprinter",
     "asleeper",
@@ -132,6 +179,7 @@ __all__ = [
     "demo_names",
     "drain",
     "endless_primary",
+    "evaluate_answer",
     "gen_fun",
     "gen_fun_with_return",
     "hello",
@@ -139,6 +187,7 @@ __all__ = [
     "hello_in_thread",
     "interleave",
     "is_prime",
+    "mask_addresses",
     "mistake_await_outside_async",
     "mistake_create_task_of_call",
     "mistake_create_task_of_function",
@@ -152,6 +201,7 @@ __all__ = [
     "printer",
     "repeater",
     "returning_secondary",
+    "round_to_tick",
     "run_all",
     "run_as_tasks",
     "run_async_sequential",
@@ -174,6 +224,7 @@ __all__ = [
     "sleeper",
     "stream_asker",
     "tick_steps",
+    "translations",
     "value_computer",
     "value_provider",
 ]

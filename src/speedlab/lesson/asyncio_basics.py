@@ -1,4 +1,4 @@
-"""First steps with asyncio (lecture §2.7), including the three mistakes the lecture makes.
+"""First steps with asyncio (SPEC §2.7): the lecture's programs, its three mistakes, their times.
 
 The programs: ``sleeper``/``printer`` run one after the other (plain functions, then
 ``async def`` awaited in turn), then as tasks, which only start when ``main`` gives the loop
@@ -6,29 +6,32 @@ control. The mistakes are run for real and their real error or warning is captur
 returned, so that the demo shows what Python actually says and the tests can check it:
 
 1. calling a coroutine function without ``await``: nothing runs, and when the coroutine object
-   is dropped Python warns ``RuntimeWarning: coroutine '...' was never awaited``;
+   is dropped Python warns ``RuntimeWarning: coroutine 'sleeper' was never awaited``;
 2. ``asyncio.create_task(print(...))``: ``print`` runs at once and returns ``None``, so
    ``TypeError: a coroutine was expected, got None``;
 3. ``asyncio.create_task(fn)`` without calling ``fn``:
-   ``TypeError: a coroutine was expected, got <function fn at 0x...>``.
+   ``TypeError: a coroutine was expected, got <function sleeper at 0x...>``.
 
 Plus the lecture's ``await`` inside a plain ``def``, which does not even compile.
 Durations are the lecture's 5 s multiplied by ``tick``, so ``tick=0`` runs everything at once.
+The demo itself is :func:`speedlab.lesson.show_asyncio_basics`.
 
-    >>> mistake_create_task_of_call(echo=lambda line: None)
-    'a coroutine was expected, got None'
+    >>> mistake_await_outside_async()
+    "'await' outside async function"
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 from speedlab._constants import DEFAULT_TICK
+from speedlab.lesson._narrator import Echo
 
 __all__ = [
     "LECTURE_SLEEP_TICKS",
@@ -42,14 +45,11 @@ __all__ = [
     "run_as_tasks",
     "run_async_sequential",
     "run_sync",
-    "show_asyncio_basics",
     "sleeper",
 ]
 
 # The lecture's sleeper sleeps 5 s; every duration here is this many ticks.
 LECTURE_SLEEP_TICKS = 5
-
-Echo = Callable[[str], None]
 
 
 def printer(text: str, *, echo: Echo = print) -> None:
@@ -90,8 +90,15 @@ async def asleeper(duration: float, *, echo: Echo = print) -> None:
         duration: Seconds.
         echo: Where the announcement goes.
     """
-    echo(f"sleeping for {duration:g} seconds")
+    unit = "second" if duration == 1 else "seconds"
+    echo(f"sleeping for {duration:g} {unit}")
     await asyncio.sleep(duration)
+
+
+# In the lecture the async versions take over the names sleeper and printer; Python prints a
+# coroutine's name in its warnings and a function's in its repr, so they carry those names.
+asleeper.__name__ = asleeper.__qualname__ = "sleeper"
+aprinter.__name__ = aprinter.__qualname__ = "printer"
 
 
 def run_sync(
@@ -145,7 +152,8 @@ def run_as_tasks(*, tick: float = DEFAULT_TICK, echo: Echo = print) -> None:
     asyncio.run(_tasks_main(tick, echo))
 
 
-async def _main_forgetting_await(tick: float, echo: Echo) -> None:
+def _main_forgetting_await(tick: float, echo: Echo) -> None:
+    """The lecture's ``def main(): sleeper(5); printer('Woke up')`` with the async versions."""
     asleeper(LECTURE_SLEEP_TICKS * tick, echo=echo)  # type: ignore[unused-coroutine]  # the mistake
     aprinter("Woke up", echo=echo)  # type: ignore[unused-coroutine]  # the mistake
 
@@ -161,12 +169,14 @@ def mistake_not_awaited(*, tick: float = DEFAULT_TICK, echo: Echo = print) -> li
         echo: Where the coroutines would have printed.
 
     Returns:
-        The text of each warning, e.g. ``"coroutine 'asleeper' was never awaited"``.
+        The text of each warning, e.g. ``"RuntimeWarning: coroutine 'sleeper' was never
+        awaited"``.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        asyncio.run(_main_forgetting_await(tick, echo))
-        gc.collect()  # on interpreters without reference counting the objects die here
+        _main_forgetting_await(tick, echo)
+        if sys.implementation.name != "cpython":
+            gc.collect()  # without reference counting, the objects die (and warn) here
     return [
         f"{w.category.__name__}: {w.message}"
         for w in caught
@@ -178,25 +188,37 @@ def mistake_not_awaited(*, tick: float = DEFAULT_TICK, echo: Echo = print) -> li
 _create_task: Any = asyncio.create_task
 
 
-async def _main_task_of_call(echo: Echo) -> str:
-    try:
-        # The mistake: print(...) runs now and create_task gets its None.
-        _create_task(echo("woke up"))  # type: ignore[func-returns-value]
-    except TypeError as exc:
-        return str(exc)
-    return "no error"
+async def _main_task_of_call(tick: float, echo: Echo) -> None:
+    """The lecture's async_intro_intro_1.py, mistake included."""
+    echo("Running wait")
+    task_sleep = asyncio.create_task(asleeper(LECTURE_SLEEP_TICKS * tick, echo=echo))
+    echo("slept")
+    # The mistake: print(...) runs now, and create_task gets its None.
+    task_print = _create_task(echo("woke up"))  # type: ignore[func-returns-value]
+    echo("Finish")
+    await task_sleep
+    await task_print
 
 
-def mistake_create_task_of_call(*, echo: Echo = print) -> str:
-    """Run ``asyncio.create_task(print('woke up'))`` and return the error it raises.
+def mistake_create_task_of_call(*, tick: float = DEFAULT_TICK, echo: Echo = print) -> str:
+    """Run the lecture's script with ``asyncio.create_task(print('woke up'))``; return the error.
+
+    As in the lecture, ``woke up`` is printed (by ``print``, before ``create_task`` looks at
+    its ``None``), ``main`` fails, and the sleeper task, already scheduled, gets its first
+    step (``sleeping for ...``) before ``asyncio.run`` cancels it: nothing waits.
 
     Args:
-        echo: Plays ``print``: it runs (printing ``woke up``) before ``create_task`` is called.
+        tick: Seconds per tick (the sleeper is cancelled before any of them passes).
+        echo: Plays ``print``.
 
     Returns:
         ``"a coroutine was expected, got None"``.
     """
-    return asyncio.run(_main_task_of_call(echo))
+    try:
+        asyncio.run(_main_task_of_call(tick, echo))
+    except TypeError as exc:
+        return str(exc)
+    return "no error"
 
 
 async def _main_task_of_function() -> str:
@@ -208,10 +230,10 @@ async def _main_task_of_function() -> str:
 
 
 def mistake_create_task_of_function() -> str:
-    """Run ``asyncio.create_task(asleeper)`` and return the error it raises.
+    """Run ``asyncio.create_task(sleeper)`` (the async one) and return the error it raises.
 
     Returns:
-        ``"a coroutine was expected, got <function asleeper at 0x...>"``.
+        ``"a coroutine was expected, got <function sleeper at 0x...>"``.
     """
     return asyncio.run(_main_task_of_function())
 
@@ -230,35 +252,3 @@ def mistake_await_outside_async() -> str:
     except SyntaxError as exc:
         return str(exc.msg)
     return "no error"
-
-
-def show_asyncio_basics(
-    *,
-    tick: float = DEFAULT_TICK,
-    sleep: Callable[[float], None] = time.sleep,
-    echo: Echo = print,
-) -> None:
-    """Print the lecture's asyncio programs, each mistake with its real error, and the fixes.
-
-    Args:
-        tick: Seconds per tick; the sleeper sleeps 5 ticks.
-        sleep: The synchronous sleeping function (injected by tests).
-        echo: Where each line goes (default: ``print``).
-    """
-    seconds = LECTURE_SLEEP_TICKS * tick
-    echo(f"plain functions: sleeper({seconds:g}); printer('Woke up')")
-    run_sync(tick=tick, sleep=sleep, echo=echo)
-
-    echo("mistake 1: calling async functions without await runs nothing, and Python warns:")
-    for warning in mistake_not_awaited(tick=tick, echo=echo):
-        echo(f"  {warning}")
-    echo(f"  and 'def main(): await sleeper(5)' is a SyntaxError: {mistake_await_outside_async()}")
-    echo(f"fixed: async def main(): await sleeper({seconds:g}); await printer('Woke up')")
-    run_async_sequential(tick=tick, echo=echo)
-
-    echo("mistake 2: asyncio.create_task(print('woke up')) prints at once, then fails:")
-    echo(f"  TypeError: {mistake_create_task_of_call(echo=echo)}")
-    echo("mistake 3: asyncio.create_task(asleeper) passes the function, not a coroutine:")
-    echo(f"  TypeError: {mistake_create_task_of_function()}")
-    echo("fixed: create_task(sleeper(...)), create_task(printer('woke up')), then await both:")
-    run_as_tasks(tick=tick, echo=echo)

@@ -1,4 +1,4 @@
-"""Delegation with ``yield from`` (lecture §2.4): one generator lending its caller to another.
+"""Delegation with ``yield from`` (SPEC §2.4): one generator lending its caller to another.
 
 ``yield from secondary()`` passes every value of the sub-generator straight through to whoever
 drives the primary, and hands back the sub-generator's ``return`` value. The lecture shows it
@@ -20,9 +20,11 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 from speedlab._constants import DEFAULT_TICK
+from speedlab.lesson._narrator import DEFAULT_LANGUAGE, Echo, Narrator
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "LECTURE_STEPS",
     "InterleavedStep",
     "collecting_primary",
     "counting_secondary",
@@ -37,6 +39,9 @@ __all__ = [
 
 # The lecture advances the first primary when random() > 0.8, so the second one runs 80 % of ticks.
 DEFAULT_THRESHOLD = 0.8
+
+# Steps of the lecture's three loops: n = 12, n = 30 and n = 10.
+LECTURE_STEPS = (12, 30, 10)
 
 
 def counting_secondary(count: int = 10) -> Generator[str, None, None]:
@@ -228,30 +233,89 @@ def show_delegation(
     count: int | None = None,
     tick: float = DEFAULT_TICK,
     sleep: Callable[[float], None] = time.sleep,
-    echo: Callable[[str], None] = print,
+    echo: Echo = print,
+    lang: str = DEFAULT_LANGUAGE,
+    notes: bool = True,
 ) -> None:
-    """Print the lecture's three ``yield from`` programs.
+    """Print the lecture's three ``yield from`` programs, explained.
 
     Args:
         rng: The random source for the two interleaved primaries.
-        count: Steps of each program (default: the lecture's 12, 12 and 10).
+        count: Steps of each program (default: the lecture's 12, 30 and 10; 0 runs none).
         tick: Seconds per step (the lecture sleeps 1 s).
         sleep: The sleeping function (injected by tests).
         echo: Where each line goes (default: ``print``).
+        lang: The language of the headings and notes (one of ``LANGUAGES``).
+        notes: Print the notes (``False``: only the programs and their output).
     """
-    echo("primary() delegates to secondary() with yield from, forever:")
-    for i, value in tick_steps(endless_primary(), count or 12, tick=tick, sleep=sleep):
-        echo(f"{i} {value}")
+    n = Narrator(echo=echo, lang=lang, notes=notes)
+    steps = [LECTURE_STEPS[i] if count is None else count for i in range(3)]
+    n.section(n._("primary() delegates to secondary()"))
+    n.code(
+        "core = primary()\n"
+        f"for i in range({steps[0]}):\n"
+        f"    sleep({tick:g})\n"
+        "    print(f'{i} {next(core)}')"
+    )
+    for i, value in tick_steps(endless_primary(), steps[0], tick=tick, sleep=sleep):
+        n.out(f"{i} {value}")
+    n.note(
+        n._(
+            "yield from secondary() runs the secondary to its end and passes each of its "
+            "values straight out to whoever calls next(core); only then does primary go on "
+            "to its own yield name. The caller cannot tell which of the two produced a value. "
+            "The lecture sleeps a second before each step so that you can watch; --tick sets "
+            "that pause."
+        )
+    )
 
-    echo(f"two primaries, first when random() > {DEFAULT_THRESHOLD}, second otherwise:")
+    n.section(n._("two primaries, one step at a time, chosen at random"))
+    n.code(
+        "core_one = primary('first prim')\n"
+        "core_two = primary('second prim')\n"
+        f"for i in range({steps[1]}):\n"
+        f"    sleep({tick:g})\n"
+        f"    if random() > {DEFAULT_THRESHOLD}:\n"
+        "        res = next(core_one)\n"
+        "    else:\n"
+        "        res = next(core_two)\n"
+        "    print(f'{i}| {res}')"
+    )
     core_one, core_two = paired_primary("first prim"), paired_primary("second prim")
-    for step in interleave(core_one, core_two, count or 12, rng=rng, tick=tick, sleep=sleep):
-        echo(f"{step.index}| {step.value}")
+    for step in interleave(core_one, core_two, steps[1], rng=rng, tick=tick, sleep=sleep):
+        n.out(f"{step.index}| {step.value}")
     core_one.close()
     core_two.close()
+    n.note(
+        n._(
+            "Watch the counter on the left: it is global, while each primary keeps its own "
+            "place. One step of the loop is one yield of the primary the coin chose; the "
+            "other one stays frozen where it was, in the middle of its secondary if need "
+            "be, and goes on from there when its turn comes. The loop decides who runs "
+            "next: that is already a scheduler, two tasks making progress in turns in one "
+            "thread. (The first primary runs when random() > 0.8, so about one step in five; "
+            "--seed repeats a run.)"
+        )
+    )
 
-    echo("the secondary's return value arrives by res = yield from secondary(...):")
-    core = collecting_primary(report=echo)
-    for i, value in tick_steps(core, count or 10, tick=tick, sleep=sleep):
-        echo(f"{i} | {value}")
+    n.section(n._("res = yield from secondary(): the secondary's return value"))
+    n.code(
+        "core = primary()\n"
+        f"for i in range({steps[2]}):\n"
+        f"    sleep({tick:g})\n"
+        "    print(f'{i} | {next(core)}')"
+    )
+    core = collecting_primary(report=n.out)
+    for i, value in tick_steps(core, steps[2], tick=tick, sleep=sleep):
+        n.out(f"{i} | {value}")
     core.close()
+    n.note(
+        n._(
+            "res = yield from secondary(name, i) receives the value the secondary returns: "
+            "yield from catches the StopIteration that carries it, as the try/except did "
+            "by hand for gen_fun. secondary-0 is empty because 'prim' * 0 == ''. The "
+            "secondary-i lines are printed by primary itself, inside the loop's next(): "
+            "after the secondary's second value, the next step resumes primary, which "
+            "prints the result and starts a new secondary before it yields again."
+        )
+    )

@@ -1,4 +1,4 @@
-"""The generator protocol (lecture §2.1), the ground everything else in part 1 stands on.
+"""The generator protocol (the lecture's gen_fun), the ground everything else in part 1 stands on.
 
 A generator object is driven by ``next``, ``__next__`` or ``send(None)`` (three spellings of the
 same step), ends by raising ``StopIteration``, and a ``return`` inside it travels to the caller as
@@ -14,8 +14,10 @@ this, so the demo walks through it step by step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from typing import TypeVar
+
+from speedlab.lesson._narrator import DEFAULT_LANGUAGE, Echo, Narrator
 
 __all__ = [
     "drain",
@@ -72,32 +74,65 @@ def drain(gen: Generator[Y, None, R]) -> tuple[list[Y], R]:
             return values, stop.value
 
 
-def show_generators(*, echo: Callable[[str], None] = print) -> None:
-    """Print the lecture's walk through the generator protocol, one step a line.
+def show_generators(
+    *, echo: Echo = print, lang: str = DEFAULT_LANGUAGE, notes: bool = True
+) -> None:
+    """Print the lecture's walk through the generator protocol, explained step by step.
 
     Args:
         echo: Where each line goes (default: ``print``).
+        lang: The language of the notes (one of ``LANGUAGES``).
+        notes: Print the notes (``False``: only the programs and their output).
     """
-    echo("for v in gen_fun(): print(v)")
+    n = Narrator(echo=echo, lang=lang, notes=notes)
+    n.code("for v in gen_fun():\n    print(v)")
     for v in gen_fun():
-        echo(f"  {v}")
-
-    echo("obj_fun = gen_fun()")
+        n.out(str(v))
+    n.note(
+        n._(
+            "A function with yield in its body is a generator function: calling it runs none "
+            "of its body, it only makes a generator object. The for loop then pulls the "
+            "values out of that object one at a time."
+        )
+    )
+    n.code("obj_fun = gen_fun()")
     obj_fun = gen_fun()
-    echo(f"  next(obj_fun)       -> {next(obj_fun)}")
-    echo(f"  obj_fun.__next__()  -> {obj_fun.__next__()}")
-    echo(f"  obj_fun.send(None)  -> {obj_fun.send(None)}")
+    n.code("next(obj_fun)")
+    n.out(repr(next(obj_fun)))
+    n.code("obj_fun.__next__()")
+    n.out(repr(obj_fun.__next__()))
+    n.code("obj_fun.send(None)")
+    n.out(repr(obj_fun.send(None)))
+    n.code("next(obj_fun)")
     try:
         next(obj_fun)
-    except StopIteration as stop:
-        echo(f"  next(obj_fun)       -> StopIteration (value={stop.value!r})")
+    except StopIteration:
+        n.out("StopIteration")
+    n.note(
+        n._(
+            "next(obj_fun), obj_fun.__next__() and obj_fun.send(None) are three spellings "
+            "of the same step: run the body up to the next yield, hand out its value and "
+            "freeze there, local variables and all. When the body ends, the step raises "
+            "StopIteration; a for loop catches it and simply stops."
+        )
+    )
 
-    echo("with return 'string' at the end:")
+    n.section(n._("gen_fun with return 'string'"))
+    n.code("obj_fun = gen_fun()  # yield 42; yield 43; yield 44; return 'string'")
     obj_ret = gen_fun_with_return()
     for _ in range(3):
-        echo(f"  next(obj_fun)       -> {next(obj_ret)}")
+        n.code("next(obj_fun)")
+        n.out(repr(next(obj_ret)))
+    n.code("try:\n    next(obj_fun)\nexcept StopIteration as e:\n    print(e.value)")
     try:
         next(obj_ret)
     except StopIteration as stop:
-        echo(f"  next(obj_fun)       -> StopIteration: {stop.value}")
-        echo(f"  StopIteration.value == {stop.value!r}")
+        n.out(str(stop.value))
+    n.note(
+        n._(
+            "A generator's return does not hand its value to next(): it ends the generator, "
+            "and the value travels inside the StopIteration, as e.value. A for loop throws "
+            "it away. yield from, further on, is the construct that catches it for us: "
+            "res = yield from sub() receives what sub() returned."
+        )
+    )

@@ -1,4 +1,4 @@
-"""The hand-made runner (lecture §2.6): an event loop in twenty lines, before asyncio.
+"""The hand-made runner (SPEC §2.6): an event loop in twenty lines, before asyncio.
 
 Each command is a generator that *yields a request* — a type, ``int`` or ``str`` — and is
 resumed with an answer of that type. The runner keeps the commands in a round-robin queue,
@@ -24,6 +24,8 @@ import types
 from collections import deque
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any, TypeAlias, TypeVar
+
+from speedlab.lesson._narrator import DEFAULT_LANGUAGE, Echo, Narrator
 
 __all__ = [
     "ALPHABET",
@@ -135,8 +137,10 @@ def answer_request(request: object, rng: random.Random) -> int | str | None:
     raise ValueError(request)
 
 
-def _got(answer: object) -> str:
-    return "started" if answer is None else f"got {answer!r}"
+def _turn(name: str, answer: object, outcome: str) -> str:
+    """One line of the trace: who ran, what it was sent, and what came of it."""
+    sent = "next()" if answer is None else f"send({answer!r})"
+    return f"{name}: {sent} -> {outcome}"
 
 
 def runner(
@@ -153,7 +157,9 @@ def runner(
     Args:
         commands: Generators or native coroutines that yield ``int`` or ``str``.
         rng: The random source (default: a fresh, unseeded ``random.Random``).
-        trace: Called with one line per turn, to watch the schedule.
+        trace: Called with one line per turn, to watch the schedule:
+            ``"repeater#1: send(5) -> str"`` (command ``#1`` was sent 5 and now asks for a
+            ``str``), ``"computer#0: send('H') -> return 'HH'"`` (it finished).
 
     Returns:
         The commands' return values in the order they finished.
@@ -168,13 +174,14 @@ def runner(
         ['CCCTTTTB']
     """
     rnd = random.Random() if rng is None else rng
-    queue: deque[tuple[int, Command[T], object]] = deque(
-        (index, command, None) for index, command in reversed(list(enumerate(commands)))
+    queue: deque[tuple[str, Command[T], object]] = deque(
+        (f"{getattr(command, '__name__', 'command')}#{index}", command, None)
+        for index, command in reversed(list(enumerate(commands)))
     )
     results: list[T] = []
     try:
         while queue:
-            index, command, request = queue.pop()
+            name, command, request = queue.pop()
             answer = answer_request(request, rnd)
             try:
                 request = command.send(answer)
@@ -182,35 +189,94 @@ def runner(
                 results.append(stop.value)
                 command.close()
                 if trace is not None:
-                    trace(f"#{index} {_got(answer)} and returned {stop.value!r}")
+                    trace(_turn(name, answer, f"return {stop.value!r}"))
             else:
-                queue.appendleft((index, command, request))
+                queue.appendleft((name, command, request))
                 if trace is not None:
-                    asked = getattr(request, "__name__", repr(request))
-                    trace(f"#{index} {_got(answer)} and asks for {asked}")
+                    trace(_turn(name, answer, getattr(request, "__name__", repr(request))))
     finally:
         for command in commands:
             command.close()
     return results
 
 
-def show_runner(*, seed: int, echo: Callable[[str], None] = print) -> None:
-    """Print the lecture's runner sessions, generator style then ``async def`` style.
+def show_runner(
+    *,
+    seed: int,
+    echo: Echo = print,
+    lang: str = DEFAULT_LANGUAGE,
+    notes: bool = True,
+) -> None:
+    """Print the lecture's runner sessions, generator style then ``async def`` style, explained.
 
     Each run gets a fresh ``random.Random(seed)``, so the two styles can be compared.
 
     Args:
         seed: The seed of every run's random source.
         echo: Where each line goes (default: ``print``).
+        lang: The language of the headings and notes (one of ``LANGUAGES``).
+        notes: Print the notes (``False``: only the programs and their output).
     """
-    echo("runner(computer(), repeater(2)), turn by turn:")
-    echo(f"  -> {runner(computer(), repeater(2), rng=random.Random(seed), trace=echo)}")
-    echo(f"runner(repeater(3)) -> {runner(repeater(3), rng=random.Random(seed))}")
+    n = Narrator(echo=echo, lang=lang, notes=notes)
+    n.section(n._("the runner's trace: the lecture's commented-out prints, one line per turn"))
+    n.code("runner(computer(), repeater(2))")
+    n.out(repr(runner(computer(), repeater(2), rng=random.Random(seed), trace=n.out)))
+    n.note(
+        n._(
+            "Each line is one turn of the runner's loop (computer#0 is the first command "
+            "given to runner, repeater#1 the second): it takes the command at the front "
+            "of the queue, answers the request that command made last time by send() (int "
+            "gets a random number from 1 to 7, str a random letter; next() starts a new command) "
+            "and puts it back at the end of the queue with its new request. The commands "
+            "take turns, each one stopped exactly where it asked, like the two primaries. "
+            "A send() that raises StopIteration means the command has finished: its return "
+            "value joins the results and it leaves the queue."
+        )
+    )
+
+    n.section(n._("the lecture's runs"))
+    n.code("runner(repeater(3))")
+    n.out(repr(runner(repeater(3), rng=random.Random(seed))))
+    n.code("print(runner(repeater(10), repeater(2), repeater(6)))")
     plain = runner(repeater(10), repeater(2), repeater(6), rng=random.Random(seed))
-    echo(f"runner(repeater(10), repeater(2), repeater(6)) -> {plain}")
-    echo("the same runner driving async def repeaters that await one @types.coroutine:")
+    n.out(str(plain))
+    n.note(
+        n._(
+            "The results come in the order the commands finish, not the order they were "
+            "given: each round of the queue answers one request of every command still "
+            "running, and repeater(2) needs 5 turns, repeater(6) 13 and repeater(10) 21. So "
+            "repeater(2)'s string comes first and repeater(10)'s last. The code runs in an "
+            "order nobody wrote down, and yet one the program controls: the same --seed "
+            "gives the same letters."
+        )
+    )
+
+    n.section(n._("the same runner, now driving async def"))
+    n.code(
+        "@types.coroutine\n"
+        "def computer():\n"
+        "    return (yield int) * (yield str)\n"
+        "\n"
+        "async def repeater(n):\n"
+        "    res = ''\n"
+        "    for i in range(n):\n"
+        "        res += await computer()\n"
+        "    return res\n"
+        "\n"
+        "print(runner(repeater(10), repeater(2), repeater(6)))"
+    )
     native = runner(
         async_repeater(10), async_repeater(2), async_repeater(6), rng=random.Random(seed)
     )
-    echo(f"runner(async_repeater(10), async_repeater(2), async_repeater(6)) -> {native}")
-    echo(f"same seed, same results: {native == plain}")
+    n.out(str(native))
+    n.out(n._("the same results as the generator version: {same}").format(same=native == plain))
+    n.note(
+        n._(
+            "Only computer() still yields, marked @types.coroutine; repeater became an async "
+            "def that awaits it. The runner did not change a letter: a native coroutine is "
+            "driven by send() like a generator, and await passes the requests through just "
+            "as yield from did. Same seed, same requests, same answers, same results. This "
+            "is what asyncio is made of: an event loop that answers the requests of "
+            "coroutines, only there the requests are I/O and timers instead of types."
+        )
+    )

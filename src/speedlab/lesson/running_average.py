@@ -1,4 +1,4 @@
-"""The running-average coroutine (lecture §2.3): a generator that also *receives* values.
+"""The running-average coroutine (SPEC §2.3): a generator that also *receives* values.
 
 It is the step from "generators produce" to "coroutines keep state between entries": the caller
 primes it with ``next`` (which runs it to the first ``yield`` and gives 0.0), then each ``send``
@@ -12,7 +12,9 @@ resumes it exactly where it stopped. After ``close()`` the coroutine is finished
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Generator, Iterable
+
+from speedlab.lesson._narrator import DEFAULT_LANGUAGE, Echo, Narrator
 
 __all__ = ["averager", "running_means", "show_averager"]
 
@@ -56,23 +58,57 @@ def running_means(values: Iterable[float]) -> list[float]:
 
 
 def show_averager(
-    values: Iterable[float] = (10, 15, 20), *, echo: Callable[[str], None] = print
+    values: Iterable[float] = (10, 15, 20),
+    *,
+    echo: Echo = print,
+    lang: str = DEFAULT_LANGUAGE,
+    notes: bool = True,
 ) -> None:
     """Print the lecture's session with the averager, ending with a send after close.
 
     Args:
         values: The numbers to send (the lecture's 10, 15, 20 by default).
         echo: Where each line goes (default: ``print``).
+        lang: The language of the notes (one of ``LANGUAGES``).
+        notes: Print the notes (``False``: only the session itself).
     """
+    n = Narrator(echo=echo, lang=lang, notes=notes)
+    n.code("coro_avg = averager()\nnext(coro_avg)")
     coro_avg = averager()
-    echo(f"coro_avg = averager(); next(coro_avg) -> {next(coro_avg)}")
+    n.out(repr(next(coro_avg)))
+    n.note(
+        n._(
+            "next() primes the coroutine: it runs the body up to the first yield, which "
+            "hands out avg, still 0.0. Only a coroutine paused at a yield can receive a "
+            "value: send(10) to a fresh one would fail with TypeError."
+        )
+    )
     last = 20.0
     for v in values:
-        echo(f"coro_avg.send({v:g}) -> {coro_avg.send(v)}")
+        n.code(f"coro_avg.send({v:g})")
+        n.out(repr(coro_avg.send(v)))
         last = v
+    n.note(
+        n._(
+            "send(x) resumes the coroutine exactly where it stopped: curr = yield avg "
+            "receives x, the loop updates total and count, and the next yield hands out "
+            "the new mean. The state lives in the paused function, much like the variables "
+            "of a closure. A coroutine is a generator that also takes data in."
+        )
+    )
+    n.code("coro_avg.close()")
     coro_avg.close()
-    echo("coro_avg.close()")
+    n.code(f"coro_avg.send({last:g})")
     try:
         coro_avg.send(last)
-    except StopIteration as stop:
-        echo(f"coro_avg.send({last:g}) -> StopIteration (value={stop.value!r}): it is closed")
+    except StopIteration:
+        n.out("StopIteration")
+    n.note(
+        n._(
+            "close() raises GeneratorExit inside the coroutine, at the yield where it is "
+            "paused. Why an exception? So that the coroutine can clean up: a finally "
+            "clause or a with block around that yield still runs. averager does not catch "
+            "it, the exception ends the body, and close() swallows it. From then on the "
+            "coroutine is finished, and every send() raises StopIteration at once."
+        )
+    )

@@ -1,4 +1,4 @@
-"""Threads and processes, the basics (lecture §2.8): start, join, and stopping a thread politely.
+"""Threads and processes, the basics (SPEC §2.8): start, join, and stopping a thread politely.
 
 ``Process(target=f, args=('bob',))`` and ``Thread(target=f, args=('bob',))`` have the same
 interface, but a process is another interpreter with its own memory: what its ``f`` prints or
@@ -25,9 +25,11 @@ from typing import Final
 
 from speedlab._constants import DEFAULT_TICK
 from speedlab._exceptions import SpeedlabError, TimeoutExpired
+from speedlab.lesson._narrator import DEFAULT_LANGUAGE, Echo, Narrator
 
 __all__ = [
     "DEFAULT_JOIN_TIMEOUT",
+    "DEFAULT_WORK_TICKS",
     "Greeting",
     "StopReport",
     "hello",
@@ -46,6 +48,9 @@ PROCESS_START_METHOD: Final = "spawn"
 
 # The worker's shortest beat: with --tick 0 it would otherwise spin on stop.wait(0).
 MIN_BEAT = 0.001
+
+# Ticks the main thread works while the worker beats, in the Event demo.
+DEFAULT_WORK_TICKS = 3
 
 
 def hello(name: str) -> str:
@@ -125,14 +130,22 @@ def hello_in_process(name: str, *, timeout: float = DEFAULT_JOIN_TIMEOUT) -> Gre
             process.close()
 
 
-def hello_in_thread(name: str, *, timeout: float = DEFAULT_JOIN_TIMEOUT) -> Greeting:
+def _silent(_line: str) -> None:
+    """Print nothing: the default ``echo`` of a greeting that is only returned."""
+
+
+def hello_in_thread(
+    name: str, *, timeout: float = DEFAULT_JOIN_TIMEOUT, echo: Echo | None = None
+) -> Greeting:
     """Run ``f(name)`` in a ``Thread(target=..., args=...)``, start and join.
 
-    The thread writes its result straight into a list of ours: threads share memory.
+    The thread prints its line (through ``echo``, if given) and also writes it straight into a
+    list of ours: threads share memory.
 
     Args:
         name: Who to greet.
         timeout: Seconds to wait for the thread.
+        echo: Where the thread prints ``hello <name>`` (default: nowhere).
 
     Returns:
         The thread's line, its pid (ours) and its thread's name.
@@ -141,9 +154,12 @@ def hello_in_thread(name: str, *, timeout: float = DEFAULT_JOIN_TIMEOUT) -> Gree
         TimeoutExpired: The thread did not finish within ``timeout``.
     """
     said: list[Greeting] = []
+    echo = _silent if echo is None else echo
 
     def f(who: str) -> None:
-        said.append(Greeting(hello(who), os.getpid(), threading.current_thread().name))
+        greeting = Greeting(hello(who), os.getpid(), threading.current_thread().name)
+        echo(greeting.text)  # the lecture's f prints, here from the thread itself
+        said.append(greeting)
 
     thread = threading.Thread(target=f, args=(name,), name="greeter")
     thread.start()
@@ -220,32 +236,90 @@ def show_threads_processes(
     *,
     name: str = "bob",
     tick: float = DEFAULT_TICK,
-    count: int = 3,
+    count: int = DEFAULT_WORK_TICKS,
     sleep: Callable[[float], None] = time.sleep,
-    echo: Callable[[str], None] = print,
+    echo: Echo = print,
+    lang: str = DEFAULT_LANGUAGE,
+    notes: bool = True,
 ) -> None:
     """Print the lecture's Process and Thread examples and a thread stopped by an Event.
+
+    The child process prints ``hello <name>`` on its own standard output, which it shares with
+    ours (so ``echo`` does not see that line); the thread prints through ``echo``.
 
     Args:
         name: Who the children greet (the lecture's ``'bob'``).
         tick: Seconds per tick; the main thread works ``count`` ticks while the worker beats.
-        count: How many ticks the main thread works before stopping the worker.
+        count: How many ticks the main thread works before stopping the worker (0: none).
         sleep: The sleeping function of the main thread's work (injected by tests).
         echo: Where each line goes (default: ``print``).
+        lang: The language of the headings and notes (one of ``LANGUAGES``).
+        notes: Print the notes (``False``: only the programs and their output).
     """
-    echo(f"Process(target=f, args=({name!r},)): start(), join()")
+    n = Narrator(echo=echo, lang=lang, notes=notes)
+    n.section(n._("a Process"))
+    n.code(
+        f"def f(name):\n    print('hello', name)\n\n"
+        f"p = Process(target=f, args=({name!r},))\np.start()\np.join()"
+    )
     greeting = hello_in_process(name)
-    echo(f"  the child printed that on its own stdout and sent it back: {greeting.text}")
-    echo(f"  its pid differs from ours: {greeting.pid != os.getpid()}")
-    echo(f"Thread(target=f, args=({name!r},)): start(), join()")
-    said = hello_in_thread(name)
-    echo(f"  the thread {said.thread!r} (same pid: {said.pid == os.getpid()}) said: {said.text}")
+    n.code("p.pid != os.getpid()")
+    n.out(repr(greeting.pid != os.getpid()))
+    n.note(
+        n._(
+            "f ran in a child process: another Python interpreter, with its own memory and "
+            "its own process id. It printed {greeting} on the standard output it shares "
+            "with us; anything else it wants to give back must be sent as bytes, through a "
+            "pipe or a queue. start() launches the child, join() waits until it has finished."
+        ).format(greeting=greeting.text)
+    )
 
-    echo("a thread stopped through threading.Event:")
+    n.section(n._("a Thread"))
+    n.code(f"p = Thread(target=f, args=({name!r},))\np.start()\np.join()")
+    hello_in_thread(name, echo=n.out)
+    n.note(
+        n._(
+            "The same interface, a different thing: the thread runs f inside our process, "
+            "same process id, same memory, so it could simply have appended to one of our "
+            "lists. But in CPython only the thread that holds the GIL (the Global "
+            "Interpreter Lock) runs Python code. The interpreter hands the lock over every "
+            "few milliseconds, and releases it during disk and network I/O and time.sleep(); "
+            "C libraries such as numpy can release it too. So threads speed up waiting, not "
+            "computing; processes, one GIL each, compute in parallel on several cores."
+        )
+    )
+
+    n.section(n._("stopping a thread with threading.Event"))
+    working = f"main: working for {count} {'tick' if count == 1 else 'ticks'}"
+    n.code(
+        "def worker(stop):\n"
+        "    print('worker: started, waiting on the stop event between beats')\n"
+        f"    while not stop.wait({tick:g}):\n"
+        "        pass  # one beat of work\n"
+        "    print('worker: stop event is set, leaving')\n"
+        "\n"
+        "stop = threading.Event()\n"
+        "t = Thread(target=worker, args=(stop,))\n"
+        "t.start()\n"
+        f"print({working!r}); sleep({count * tick:g})\n"
+        "print('main: stop.set()'); stop.set()\n"
+        "t.join(); print('main: worker joined, alive:', t.is_alive())"
+    )
 
     def work() -> None:
-        echo(f"main: working for {count} ticks")
-        if tick > 0:
+        n.out(working)
+        if tick > 0 and count > 0:
             sleep(count * tick)
 
-    run_stoppable_worker(work, tick=tick, echo=echo)
+    run_stoppable_worker(work, tick=tick, echo=n.out)
+    n.note(
+        n._(
+            "A thread cannot be killed from outside; it has to be asked to stop. The worker "
+            "waits on the event with stop.wait(tick) instead of sleeping, so stop.set() "
+            "wakes it at once, and join() then waits until it has left. threading.Thread is "
+            "much like asyncio.Task: both run some work beside yours, and you join or await "
+            "them. Event.set() plays the part of Task.cancel(), with one difference: a task "
+            "is interrupted at its next await, while a thread stops only when its own code "
+            "looks at the event."
+        )
+    )

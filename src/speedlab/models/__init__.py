@@ -1,10 +1,11 @@
 """Concurrency models: run any job's units one way or another, and measure it the same way.
 
 Every model has one signature, ``run(job, *, concurrency=None, on_event=None, stop=None) ->
-RunResult``; ``run_model(name, job)`` picks one by name from the registry, ``MODELS``. Two
-families share the work: executor models (threads, processes) over a
-``concurrent.futures.Executor``, and async models (asyncio) over an event loop's primitives;
-both drive a unit's generator with one of two drivers.
+RunResult``; ``run_model(name, job)`` picks one by name from the registry, ``MODELS``, and
+``models_for("io")`` / ``models_for("cpu")`` say which are offered for which kind of job. Two
+families share the work: executor models (threads, processes, dask) over a
+``concurrent.futures.Executor``, and async models (asyncio, asyncio-processes) over an event
+loop's primitives; both drive a unit's generator with one of two drivers.
 
     >>> from speedlab.jobs.sleep import SleepJob
     >>> from speedlab.models import run_model
@@ -23,13 +24,23 @@ from speedlab.models._events import (
     UnitStarted,
     UnitWaiting,
 )
-from speedlab.models._registry import MODEL_NAMES, MODELS, Model, ModelSpec, run_model
+from speedlab.models._registry import (
+    MODEL_NAMES,
+    MODELS,
+    WORKLOADS,
+    Model,
+    ModelSpec,
+    Workload,
+    models_for,
+    run_model,
+)
 from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult, UnitRecord
 from speedlab.models._stop import StopSignal
 
 __all__ = [
     "MODELS",
     "MODEL_NAMES",
+    "WORKLOADS",
     "EventHandler",
     "Model",
     "ModelSpec",
@@ -43,5 +54,7 @@ __all__ = [
     "UnitRecord",
     "UnitStarted",
     "UnitWaiting",
+    "Workload",
+    "models_for",
     "run_model",
 ]

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from speedlab.jobs.effects import (
+    Await,
     Call,
     CallResult,
     Compute,
@@ -31,16 +32,31 @@ from speedlab.models._events import RunEvent, UnitStarted, UnitWaiting
 from speedlab.models._result import UnitRecord
 from speedlab.models._unit import OUT_OF_MEMORY, UnitRun
 
-__all__ = ["AsyncEffects", "SyncEffects", "drive_async", "drive_sync", "run_inline"]
+__all__ = [
+    "AsyncEffects",
+    "SyncEffects",
+    "await_on_loop",
+    "drive_async",
+    "drive_sync",
+    "run_inline",
+]
 
 Reply = HttpResponse | TransportError
 Emit = Callable[[RunEvent], None]
 Finish = Callable[[UnitRecord], None]
 
 
-def run_inline(effect: Call | Compute) -> CallResult:
-    """Perform a ``Call`` or ``Compute`` right here, on this thread."""
+def run_inline(effect: Call | Compute | Await) -> CallResult:
+    """Perform a ``Call``, ``Compute`` or ``Await`` right here, on this thread.
+
+    An ``Await`` runs its coroutine to the end on a new asyncio loop (``asyncio.run``).
+    """
     return effect.run()
+
+
+async def await_on_loop(effect: Await) -> CallResult:
+    """Await an ``Await`` effect's coroutine on the running loop (the async models' default)."""
+    return await effect.arun()
 
 
 def _never() -> bool:
@@ -58,6 +74,7 @@ class SyncEffects:
             ``Call``).
         call: Performs a ``Call`` (default: inline).
         compute: Performs a ``Compute`` (default: inline).
+        awaits: Performs an ``Await`` (default: inline, with ``asyncio.run``).
     """
 
     send: Callable[[HttpRequest], Reply]
@@ -65,6 +82,7 @@ class SyncEffects:
     halted: Callable[[], bool] = _never
     call: Callable[[Call], CallResult] = run_inline
     compute: Callable[[Compute], CallResult] = run_inline
+    awaits: Callable[[Await], CallResult] = run_inline
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +90,15 @@ class AsyncEffects:
     """How a task of an event loop performs effects; every field is a coroutine function.
 
     A stop request cancels the task (with the loop's own cancellation), so there is no
-    ``halted``: the cancellation arrives at whatever the unit awaits.
+    ``halted``: the cancellation arrives at whatever the unit awaits. ``awaits`` defaults to
+    awaiting the coroutine on the loop itself.
     """
 
     send: Callable[[HttpRequest], Awaitable[Reply]]
     sleep: Callable[[float], Awaitable[object]]
     call: Callable[[Call], Awaitable[CallResult]]
     compute: Callable[[Compute], Awaitable[CallResult]]
+    awaits: Callable[[Await], Awaitable[CallResult]] = await_on_loop
 
 
 def drive_sync(run: UnitRun, effects: SyncEffects, *, emit: Emit, finish: Finish) -> None:
@@ -105,6 +125,8 @@ def drive_sync(run: UnitRun, effects: SyncEffects, *, emit: Emit, finish: Finish
                 effect = run.answer(effects.send(effect.request))
             elif isinstance(effect, Compute):
                 effect = run.answer(effects.compute(effect))
+            elif isinstance(effect, Await):
+                effect = run.answer(effects.awaits(effect))
             else:
                 emit(UnitWaiting(run.key, run.worker, effect.seconds, effect.reason, run.now()))
                 if not effects.sleep(max(0.0, effect.seconds)):
@@ -139,6 +161,8 @@ async def drive_async(run: UnitRun, effects: AsyncEffects, *, emit: Emit, finish
                 effect = run.answer(await effects.call(effect))
             elif isinstance(effect, Compute):
                 effect = run.answer(await effects.compute(effect))
+            elif isinstance(effect, Await):
+                effect = run.answer(await effects.awaits(effect))
             else:
                 emit(UnitWaiting(run.key, run.worker, effect.seconds, effect.reason, run.now()))
                 await effects.sleep(max(0.0, effect.seconds))

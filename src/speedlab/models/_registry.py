@@ -2,13 +2,26 @@
 
 Each :class:`ModelSpec` names a model, says in one line what it is, and where its module
 lives; the module is imported only when the model runs, so ``speedlab --help`` does not pay
-for aiohttp, requests or multiprocessing. Adding a model is one module under
+for aiohttp, requests, multiprocessing or dask. Adding a model is one module under
 ``speedlab/models/`` with a ``run`` function, and one line in ``_SPECS`` below.
 
+Not every model is offered for every job. Each spec names the **workloads** it is meant for:
+``"io"`` (jobs that mostly wait: the GitHub search, the sleep job) and ``"cpu"`` (jobs that
+mostly compute: the prime job's ``Compute`` effects). :func:`models_for` lists them, and the
+commands, the demo and the tests draw their choices from it. Two models are CPU-only:
+
+- ``asyncio-processes`` differs from ``asyncio`` only in where ``Compute`` runs; on a job
+  without ``Compute`` it *is* the asyncio model, so offering it for I/O adds nothing;
+- ``dask`` cannot lend shared state (its workers may be on other machines), and the GitHub
+  job needs its rate gate shared: run anyway, it refuses with ``CannotShare`` and a one-line
+  reason before it starts anything. Jobs that share nothing (sleep) still run under it.
+
 >>> from speedlab.jobs.sleep import SleepJob
->>> from speedlab.models import MODELS, run_model
+>>> from speedlab.models import MODELS, models_for, run_model
 >>> list(MODELS)
-['sequential', 'threads', 'processes', 'asyncio']
+['sequential', 'threads', 'processes', 'asyncio', 'asyncio-processes', 'dask']
+>>> models_for("io")
+('sequential', 'threads', 'processes', 'asyncio')
 >>> run_model("asyncio", SleepJob(count=2, seconds=0)).done
 2
 """
@@ -27,9 +40,25 @@ from speedlab.models._events import EventHandler
 from speedlab.models._result import RunResult
 from speedlab.models._stop import StopSignal
 
-__all__ = ["MODELS", "MODEL_NAMES", "Model", "ModelFamily", "ModelSpec", "run_model"]
+__all__ = [
+    "MODELS",
+    "MODEL_NAMES",
+    "WORKLOADS",
+    "Model",
+    "ModelFamily",
+    "ModelSpec",
+    "Workload",
+    "models_for",
+    "run_model",
+]
 
 ModelFamily = Literal["sequential", "executor", "async"]
+
+#: What a job mostly does: wait (requests, sleeps) or compute (``Compute`` effects).
+Workload = Literal["io", "cpu"]
+
+#: Every workload, in the order help texts name them.
+WORKLOADS: tuple[Workload, ...] = ("io", "cpu")
 
 
 class Model(Protocol):
@@ -58,6 +87,9 @@ class ModelSpec:
         summary: One line for help texts and reports.
         default_concurrency: How many units at once without ``--concurrency``, in words.
         module: The module whose ``run`` function runs a job.
+        compute: Where its ``Compute`` effects run, and what that means for CPU-bound work
+            (the reason a report gives next to the model's speed-up).
+        workloads: The kinds of job it is offered for (see :func:`models_for`).
     """
 
     name: str
@@ -65,6 +97,8 @@ class ModelSpec:
     summary: str
     default_concurrency: str
     module: str
+    compute: str
+    workloads: frozenset[Workload] = frozenset(WORKLOADS)
 
     def load(self) -> Model:
         """Import the model's module and return its ``run`` function."""
@@ -79,6 +113,7 @@ _SPECS = (
         "one unit after another on one thread, as the lecture's first program",
         "1",
         "speedlab.models.sequential",
+        compute="inline, one unit after another: one core",
     ),
     ModelSpec(
         "threads",
@@ -86,6 +121,7 @@ _SPECS = (
         "a pool of threads: waits overlap, the GIL lets one compute at a time",
         "16",
         "speedlab.models.threads",
+        compute="inline on each thread: the GIL lets one thread compute at a time",
     ),
     ModelSpec(
         "processes",
@@ -93,6 +129,7 @@ _SPECS = (
         "a pool of processes: one interpreter (and one GIL) per core",
         "2 per core, up to 8",
         "speedlab.models.processes",
+        compute="in each worker process: one interpreter and one GIL per process",
     ),
     ModelSpec(
         "asyncio",
@@ -100,6 +137,26 @@ _SPECS = (
         "tasks of one asyncio event loop on one thread",
         "100",
         "speedlab.models.aio",
+        compute="inline on the event loop: one core, and every other task waits",
+    ),
+    ModelSpec(
+        "asyncio-processes",
+        "async",
+        "asyncio tasks that await a process pool (run_in_executor) for CPU-bound work",
+        "1 per core",
+        "speedlab.models.aio_processes",
+        compute="in a process pool the loop awaits: one GIL per process, the loop stays free",
+        workloads=frozenset({"cpu"}),
+    ),
+    ModelSpec(
+        "dask",
+        "executor",
+        "dask.distributed workers: a local cluster, or any cluster with --scheduler",
+        "1 worker per core (a cluster: its threads)",
+        "speedlab.models.dask",
+        compute="on the cluster's worker processes, each with its own GIL, plus a "
+        "scheduler round trip per unit",
+        workloads=frozenset({"cpu"}),
     ),
 )
 
@@ -108,6 +165,23 @@ MODELS: Mapping[str, ModelSpec] = MappingProxyType({spec.name: spec for spec in 
 
 #: Every name the command line accepts.
 MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
+
+
+def models_for(workload: Workload) -> tuple[str, ...]:
+    """Return the names of the models offered for ``workload``, in the registry's order.
+
+    Args:
+        workload: ``"io"`` (jobs that wait) or ``"cpu"`` (jobs that compute).
+
+    Returns:
+        The model names, e.g. ``models_for("io")[0] == "sequential"``.
+
+    Raises:
+        UsageError: ``workload`` is not one of ``WORKLOADS``.
+    """
+    if workload not in WORKLOADS:
+        raise UsageError(f"unknown workload {workload!r}; choose from {', '.join(WORKLOADS)}")
+    return tuple(name for name, spec in MODELS.items() if workload in spec.workloads)
 
 
 def run_model(

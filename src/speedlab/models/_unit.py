@@ -19,6 +19,7 @@ from typing import Any
 
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import (
+    Await,
     Call,
     Compute,
     Effect,
@@ -37,7 +38,7 @@ INTERRUPTED = "interrupted before it finished"
 #: The detail of the unit that ran out of memory (the model then stops the run).
 OUT_OF_MEMORY = "out of memory"
 
-_EFFECTS = (Send, Sleep, Call, Compute)
+_EFFECTS = (Send, Sleep, Call, Compute, Await)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -11,14 +11,12 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from speedlab.fakehub import FakeHub, FakeHubConfig
-from speedlab.fakehub.data import Corpus
-from speedlab.fakehub.query import parse_query
+from speedlab.fakehub import Corpus, FakeHub, FakeHubConfig, parse_query
 from speedlab.jobs.effects import HttpResponse
 from speedlab.jobs.github._decode import MAX_OWNER_ID, MAX_TOTAL_COUNT, SearchPage
 from speedlab.jobs.github.job import DEFAULT_KEYWORDS
 from speedlab.jobs.github.response import classify, parse_search_body
-from tests.jobs.github.driver import API
+from speedlab.testing import GITHUB_API as API
 
 URL = API + "/search/repositories?q=x"
 

@@ -24,7 +24,8 @@ from speedlab.jobs.github.query import SearchConfig, Secret
 from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.storage import filename_for
 from speedlab.models._sharing import LocalMemory, NoSharedMemory, ProcessMemory
-from tests.jobs.github.driver import TOKEN, VirtualClock, drive, error, ok
+from speedlab.testing import VirtualClock, drive, error, ok
+from tests.jobs.github.driver import TOKEN
 
 
 def make_job(tmp_path: Path, **options: Any) -> GitHubJob:

@@ -13,14 +13,9 @@ from speedlab.jobs.github.ratelimit import DEFAULT_POLL, RateGate, limited_wait
 from speedlab.jobs.github.response import RateLimitInfo
 from speedlab.jobs.github.search import search_keyword
 from speedlab.models._sharing import ProcessMemory
+from speedlab.testing import VIRTUAL_EPOCH as START
+from speedlab.testing import SearchServer, SimulationLog, VirtualClock, rate_headers, simulate
 from tests.jobs.github import driver
-from tests.jobs.github.driver import (
-    START,
-    FakeSearchServer,
-    VirtualClock,
-    rate_headers,
-    simulate,
-)
 
 T = START
 RESET = int(T) + 60
@@ -159,14 +154,14 @@ def test_limited_wait_doubles_with_bounded_jitter_on_repeats() -> None:
 
 
 def run_keywords(
-    server: FakeSearchServer,
+    server: SearchServer,
     *,
     keywords: int,
     concurrency: int,
     pages: int,
     seed: int,
     token: bool = False,
-) -> tuple[driver.SimulationLog, RateGate]:
+) -> tuple[SimulationLog, RateGate]:
     clock = VirtualClock()
     config = SearchConfig(
         pages=pages,
@@ -190,7 +185,7 @@ def run_keywords(
 
 @pytest.mark.parametrize("seed", range(4))
 def test_many_workers_never_exceed_the_limit(seed: int) -> None:
-    server = FakeSearchServer(limit=10, window=60, pages=2)
+    server = SearchServer(limit=10, window=60, pages=2)
     log, gate = run_keywords(server, keywords=30, concurrency=8, pages=2, seed=seed)
     assert all(result.status == "done" for result in log.results.values())
     assert all(result.pages == 2 and len(result.ids) == 6 for result in log.results.values())
@@ -208,9 +203,7 @@ def test_many_workers_never_exceed_the_limit(seed: int) -> None:
 def test_faults_never_make_the_pacing_overshoot(seed: int) -> None:
     # Counted requests that come back as drops or 502s (with or without headers) are assumed
     # counted: the limit still holds in every window.
-    server = FakeSearchServer(
-        limit=10, window=60, pages=2, fault_rate=0.3, faults=random.Random(seed)
-    )
+    server = SearchServer(limit=10, window=60, pages=2, fault_rate=0.3, faults=random.Random(seed))
     log, gate = run_keywords(server, keywords=20, concurrency=8, pages=2, seed=seed)
     assert all(result.status == "done" for result in log.results.values())
     assert server.limited == []
@@ -221,7 +214,7 @@ def test_faults_never_make_the_pacing_overshoot(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_a_wrong_assumption_is_only_tolerated_in_the_first_window(seed: int) -> None:
     # We assume 10 (no token), the server allows 4: the first burst may be limited, never later.
-    server = FakeSearchServer(limit=4, window=60, pages=1)
+    server = SearchServer(limit=4, window=60, pages=1)
     log, _ = run_keywords(server, keywords=16, concurrency=8, pages=1, seed=seed)
     assert all(result.status == "done" for result in log.results.values())
     first_window_end = server.served[0][1]
@@ -230,9 +223,7 @@ def test_a_wrong_assumption_is_only_tolerated_in_the_first_window(seed: int) -> 
 
 
 def test_one_limited_response_pauses_every_worker() -> None:
-    server = FakeSearchServer(
-        limit=30, window=60, pages=3, secondary_at={5}, secondary_retry_after=20
-    )
+    server = SearchServer(limit=30, window=60, pages=3, secondary_at={5}, secondary_retry_after=20)
     log, gate = run_keywords(server, keywords=12, concurrency=6, pages=3, seed=7, token=True)
     assert all(result.status == "done" for result in log.results.values())
     pause_end = gate.paused_until()

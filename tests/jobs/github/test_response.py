@@ -24,16 +24,10 @@ from speedlab.jobs.github.response import (
     server_message,
 )
 from speedlab.jobs.github.search import search_keyword
-from tests.jobs.github.driver import (
-    API,
-    START,
-    VirtualClock,
-    body,
-    drive,
-    error,
-    ok,
-    rate_headers,
-)
+from speedlab.testing import GITHUB_API as API
+from speedlab.testing import VIRTUAL_EPOCH as START
+from speedlab.testing import VirtualClock, drive, error, ok, rate_headers
+from speedlab.testing import search_body as body
 
 URL = API + "/search/repositories?q=x+language%3Apython&per_page=30"
 

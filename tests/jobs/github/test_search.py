@@ -13,17 +13,10 @@ from speedlab.jobs.effects import HttpRequest, HttpResponse, Send, Sleep, Transp
 from speedlab.jobs.github.query import SearchConfig, Secret
 from speedlab.jobs.github.ratelimit import RateGate
 from speedlab.jobs.github.search import SearchResult, search_keyword
-from tests.jobs.github.driver import (
-    API,
-    START,
-    TOKEN,
-    Trace,
-    VirtualClock,
-    drive,
-    error,
-    ok,
-    rate_headers,
-)
+from speedlab.testing import GITHUB_API as API
+from speedlab.testing import VIRTUAL_EPOCH as START
+from speedlab.testing import Trace, VirtualClock, drive, error, ok, rate_headers
+from tests.jobs.github.driver import TOKEN
 
 PAGE2 = API + "/search/repositories?q=torch+language%3Apython&per_page=3&page=2"
 PAGE3 = API + "/search/repositories?q=torch+language%3Apython&per_page=3&page=3"

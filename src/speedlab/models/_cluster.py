@@ -1,0 +1,205 @@
+"""What the dask model needs from ``dask.distributed``, in the shapes the executor family asks.
+
+- :class:`ClusterStop`: the run's stop flag, a ``distributed.Event`` on the scheduler;
+- :class:`ClusterExecutor`: ``client.get_executor()``, with the plan scattered once;
+- :func:`dask_setup`: the local cluster's worker preload (workers ignore Ctrl-C);
+- :func:`worker_label`, :func:`worker_cpu_seconds`: run on the workers;
+- :func:`sigint_deferred`, :func:`close_nannies`: starting and killing a local cluster safely;
+- :func:`probe_scheduler`: is anyone listening at a scheduler's address.
+
+Nothing here imports dask at module level: ``distributed`` is imported where it is used, so
+the model's module stays importable without the optional dependency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from multiprocessing import resource_tracker
+from typing import Any
+
+from speedlab.models._worker import WorkerPlan
+
+__all__ = [
+    "CALL_TIMEOUT",
+    "ClusterExecutor",
+    "ClusterStop",
+    "close_nannies",
+    "dask_setup",
+    "probe_scheduler",
+    "sigint_deferred",
+    "worker_cpu_seconds",
+    "worker_label",
+]
+
+#: Seconds for a call to every worker (forget the run, read CPU time) or to the scheduler.
+CALL_TIMEOUT = 10.0
+
+
+def dask_setup(worker: object) -> None:
+    """Worker preload of the local cluster: ignore Ctrl-C, the parent process decides.
+
+    dask calls it in each worker process's main thread before the worker serves tasks.
+    """
+    del worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_label() -> str:
+    """Name the current dask worker by its address (``tcp://10.0.0.5:40123``)."""
+    from distributed import get_worker
+
+    return str(get_worker().address)
+
+
+def worker_cpu_seconds() -> float:
+    """User + system CPU time of this (worker) process."""
+    t = os.times()
+    return t.user + t.system
+
+
+class ClusterStop:
+    """The run's stop flag: a ``distributed.Event`` on the scheduler.
+
+    It is made before the client exists (the executor family asks for the flag first) and
+    bound to the model's client once connected; a ``set()`` before that is remembered. On a
+    worker it unpickles as a plain ``distributed.Event`` that finds the worker's client.
+    """
+
+    def __init__(self) -> None:
+        self.name = f"speedlab-stop-{uuid.uuid4().hex}"
+        self._client: Any = None
+        self._set = False
+
+    def bind(self, client: Any) -> None:
+        """Use ``client`` to reach the scheduler from now on."""
+        self._client = client
+        if self._set:
+            self._call("event_set")
+
+    def _call(self, op: str, **kwargs: object) -> Any:
+        client = self._client
+        method = getattr(client.scheduler, op)
+        return client.sync(method, name=self.name, callback_timeout=CALL_TIMEOUT, **kwargs)
+
+    def set(self) -> None:
+        """Ask every worker of the run to stop (best effort if the scheduler is gone)."""
+        self._set = True
+        if self._client is not None:
+            # If the scheduler is gone, so are the tasks that could have seen the flag.
+            with contextlib.suppress(OSError, TimeoutError):
+                self._call("event_set")
+
+    def is_set(self) -> bool:
+        """True once ``set()`` was called here."""
+        return self._set
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait on the scheduler's event (only the workers do)."""
+        if self._set or self._client is None:
+            return self._set
+        return bool(self._call("event_wait", timeout=timeout))
+
+    def forget(self) -> None:
+        """Drop the event from the scheduler (a long-lived cluster keeps them otherwise)."""
+        if self._client is not None:
+            with contextlib.suppress(OSError, TimeoutError):
+                self._call("event_clear")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from distributed import Event
+
+        return (Event, (self.name,))
+
+
+class ClusterExecutor(Executor):
+    """``client.get_executor()`` in the shape the executor family expects.
+
+    The run's plan, passed as each task's handle, is replaced by its scattered copy, so it
+    crosses the network once per worker instead of once per task; tasks are impure (each
+    runs, even with the same arguments); ``shutdown(cancel_futures=True)`` cancels the rest.
+    """
+
+    def __init__(self, client: Any, plan: WorkerPlan) -> None:
+        self._plan = plan
+        self._inner: Executor = client.get_executor(pure=False)
+        [self._scattered] = client.scatter([plan], broadcast=True, hash=False)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Submit ``fn(*args)`` as a task; the plan travels as its scattered copy."""
+        args = tuple(self._scattered if arg is self._plan else arg for arg in args)
+        return self._inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Cancel (``cancel_futures``) or wait for the tasks, then release the plan."""
+        self._inner.shutdown(wait=wait and not cancel_futures)
+        self._scattered.release()
+
+
+@contextlib.contextmanager
+def sigint_deferred() -> Iterator[list[bool]]:
+    """Hold Ctrl-C back while a cluster's scheduler and client are made; say if it came.
+
+    Two reasons, both about a local cluster:
+
+    - a KeyboardInterrupt inside ``LocalCluster()`` or ``Client()`` would leave a half-made
+      object (and its threads) that no one holds to close: a press is only remembered here,
+      and the caller raises it once the object is in hand;
+    - SIGINT is also *blocked* meanwhile, and a signal mask is inherited by the threads
+      started now (the cluster's event loop) and from them by the threads and processes
+      they start later, through ``exec``: the worker processes are born with SIGINT blocked,
+      so a Ctrl-C pressed while they import cannot kill them half-started with tracebacks.
+      (multiprocessing's resource tracker, when it starts, unblocks SIGINT in the thread
+      that started it, so it is started first, here.)
+
+    Only the main thread receives Ctrl-C and may set handlers; elsewhere this does nothing.
+    """
+    pressed: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+
+    def remember(signum: int, frame: object) -> None:
+        del signum, frame
+        pressed.append(True)
+
+    resource_tracker.ensure_running()
+    previous = signal.signal(signal.SIGINT, remember)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield pressed
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending press arrives now
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+def probe_scheduler(address: str, *, timeout: float) -> None:
+    """Open and close a TCP connection to a scheduler, to fail fast and leave nothing behind.
+
+    A ``Client`` that cannot connect raises after its timeout but leaves its event loop's
+    thread running, with no object left to close it; a refused or silent address is found
+    here first. Addresses of other protocols (tls://, ucx://) are left to the client.
+
+    Raises:
+        OSError: nothing answers at ``address`` (or it is not an address).
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme != "tcp":
+        return
+    host, port = parse_host_port(location, 8786)
+    with socket.create_connection((host, port), timeout=timeout):
+        pass
+
+
+async def close_nannies(nannies: list[Any], timeout: float) -> None:
+    """Close a local cluster's nannies, killing each worker still busy after ``timeout``."""
+    await asyncio.gather(*(nanny.close(timeout=timeout) for nanny in nannies))

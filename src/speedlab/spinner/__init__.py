@@ -1,0 +1,79 @@
+"""The lecture's loading spinner in asyncio, threads and processes, with frame statistics.
+
+While a slow function runs, a face turns on one line: "(⊙﹏⊙) loading...", "(Ф﹏Ф) loading...",
+five times a second. The lecture writes it three ways (a task cancelled when the work ends; a
+thread and a process stopped by an ``Event``) and asks what happens when the slow function is
+``is_prime``. :func:`run_spinner` runs any of them and measures the answer:
+
+    >>> from speedlab.spinner import Work, run_spinner
+    >>> stats = run_spinner("asyncio", Work.prime())          # frozen: 1 frame, gap ~1 s
+    >>> stats = run_spinner("asyncio", Work.prime(), fix=True)  # process pool: keeps turning
+    >>> print(stats.summary())                                 # doctest: +SKIP
+
+The pieces, one concept a module: :class:`Spinner` (frames, pacing, the record, the
+clean-up), :class:`SpinnerThread` and :class:`SpinnerProcess` (a spinner beside the work),
+the asyncio model (:func:`run_asyncio`), :class:`Work` (sleep or ``is_prime``), and
+:class:`SpinnerStatistics` (frames, FPS, gaps).
+"""
+
+from __future__ import annotations
+
+from speedlab.spinner._asyncio import run_asyncio
+from speedlab.spinner._beside import START_TIMEOUT, STOP_TIMEOUT, SpinnerProcess, SpinnerThread
+from speedlab.spinner._children import START_METHOD
+from speedlab.spinner._frames import (
+    DEFAULT_FPS,
+    LECTURE_FRAMES,
+    LECTURE_MESSAGE,
+    Clock,
+    Spinner,
+    Stopper,
+    spin_async,
+    spin_until,
+)
+from speedlab.spinner._run import MAX_FPS, MODEL_NAMES, ModelName, describe, run_spinner
+from speedlab.spinner._signals import Terminated, interrupts_raise
+from speedlab.spinner._statistics import SpinnerStatistics
+from speedlab.spinner._work import (
+    DEFAULT_PRIME,
+    DEFAULT_SLEEP_SECONDS,
+    LECTURE_RESULT,
+    MAX_NUMBER,
+    MAX_SECONDS,
+    WORK_KINDS,
+    Work,
+    WorkKind,
+)
+
+__all__ = [
+    "DEFAULT_FPS",
+    "DEFAULT_PRIME",
+    "DEFAULT_SLEEP_SECONDS",
+    "LECTURE_FRAMES",
+    "LECTURE_MESSAGE",
+    "LECTURE_RESULT",
+    "MAX_FPS",
+    "MAX_NUMBER",
+    "MAX_SECONDS",
+    "MODEL_NAMES",
+    "START_METHOD",
+    "START_TIMEOUT",
+    "STOP_TIMEOUT",
+    "WORK_KINDS",
+    "Clock",
+    "ModelName",
+    "Spinner",
+    "SpinnerProcess",
+    "SpinnerStatistics",
+    "SpinnerThread",
+    "Stopper",
+    "Terminated",
+    "Work",
+    "WorkKind",
+    "describe",
+    "interrupts_raise",
+    "run_asyncio",
+    "run_spinner",
+    "spin_async",
+    "spin_until",
+]

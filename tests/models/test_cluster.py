@@ -1,0 +1,110 @@
+"""The dask model's pieces on their own: Ctrl-C held back, the stop flag, the scheduler probe."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import socket
+import threading
+from typing import Any
+
+import pytest
+from distributed import Event
+
+from speedlab.models._cluster import ClusterStop, probe_scheduler, sigint_deferred
+
+
+def _blocked_in_new_thread() -> bool:
+    seen: list[bool] = []
+    thread = threading.Thread(
+        target=lambda: seen.append(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+    )
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+def test_ctrl_c_is_remembered_not_raised_and_threads_started_meanwhile_block_it() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    with sigint_deferred() as pressed:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt, now or at the end
+        assert _blocked_in_new_thread()  # what the cluster's threads and workers inherit
+    # Delivered to another thread of this process at once, or to this one when the block
+    # ended: either way the remembering handler ran, not Python's default one.
+    assert pressed == [True]
+    assert signal.getsignal(signal.SIGINT) is before
+    assert not _blocked_in_new_thread()
+
+
+def test_without_a_press_nothing_is_remembered() -> None:
+    with sigint_deferred() as pressed:
+        pass
+    assert pressed == []
+
+
+def test_off_the_main_thread_it_changes_nothing() -> None:
+    seen: list[object] = []
+
+    def body() -> None:
+        with sigint_deferred() as pressed:
+            seen.append(pressed)
+            seen.append(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    thread.join()
+    assert seen == [[], False]
+
+
+class _Scheduler:
+    def __getattr__(self, op: str) -> str:
+        return op
+
+
+class _FakeClient:
+    """Records what the stop flag asks of the scheduler."""
+
+    def __init__(self) -> None:
+        self.scheduler = _Scheduler()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def sync(self, method: str, **kwargs: Any) -> bool:
+        self.calls.append((method, kwargs))
+        return True
+
+
+def test_a_stop_before_the_client_exists_is_sent_once_it_does() -> None:
+    stop = ClusterStop()
+    stop.set()
+    assert stop.is_set()
+    assert stop.wait(0) is True
+    client = _FakeClient()
+    stop.bind(client)
+    assert [op for op, _ in client.calls] == ["event_set"]
+    assert client.calls[0][1]["name"] == stop.name
+    stop.forget()
+    assert [op for op, _ in client.calls] == ["event_set", "event_clear"]
+
+
+def test_a_bound_flag_waits_on_the_scheduler_and_travels_as_a_dask_event() -> None:
+    stop = ClusterStop()
+    client = _FakeClient()
+    stop.bind(client)
+    assert not stop.is_set()
+    assert stop.wait(2.5) is True
+    expected = {"name": stop.name, "timeout": 2.5, "callback_timeout": 10.0}
+    assert client.calls == [("event_wait", expected)]
+    copy = pickle.loads(pickle.dumps(stop))
+    assert isinstance(copy, Event)
+    assert copy.name == stop.name
+
+
+def test_the_probe_finds_a_listener_and_refuses_a_closed_port() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        probe_scheduler(f"tcp://127.0.0.1:{port}", timeout=5)
+        probe_scheduler(f"127.0.0.1:{port}", timeout=5)  # tcp:// is the default
+    with pytest.raises(ConnectionRefusedError):
+        probe_scheduler(f"tcp://127.0.0.1:{port}", timeout=5)  # closed now
+    probe_scheduler("inproc://nowhere/1/2", timeout=5)  # not TCP: left to the client
