@@ -24,7 +24,7 @@ from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import filename_for
 from speedlab.models import models_for
 from tests.models._hostile import HostileServer
-from tests.models._servers import serving
+from tests.models._servers import send_json, serving
 
 ALL = list(models_for("io"))  # every model that runs the GitHub job
 # The promise: no stretch of the token longer than this is ever printed.
@@ -127,14 +127,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
         else:
             status = 200
             body = json.dumps({"total_count": 0, "incomplete_results": False, "items": []})
-        data = body.encode()
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body.encode(), headers)
 
 
 @pytest.fixture

@@ -24,6 +24,25 @@ from urllib.parse import urlsplit
 ServerT = TypeVar("ServerT", bound=HTTPServer)
 
 
+def send_json(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer ``status`` with a JSON ``body`` and ``headers``; a client gone is fine."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    try:
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):  # the client gave up: fine
+        handler.close_connection = True
+
+
 @contextlib.contextmanager
 def serving(server: ServerT) -> Iterator[ServerT]:
     """Serve ``server`` from a thread while inside; shut it down and join everything after."""
@@ -50,16 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Keep test output quiet."""
 
     def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up: fine
-            self.close_connection = True
+        send_json(self, status, body, headers)
 
     def do_GET(self) -> None:
         owner = self.server.owner

@@ -23,7 +23,7 @@ import pytest
 
 from speedlab.jobs.github import GitHubJob, SearchConfig
 from speedlab.models import models_for, run_model
-from tests.models._servers import serving
+from tests.models._servers import send_json, serving
 
 KEYWORDS = [f"kw{i}" for i in range(18)]
 RESET_AHEAD = 3  # seconds from the first request to x-ratelimit-reset
@@ -84,14 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             status = 200
             body = {"total_count": 1, "incomplete_results": False, "items": [{"owner": {"id": 7}}]}
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, json.dumps(body).encode(), headers)
         if end:
             with server.lock:
                 server.pauses.append((time.time(), end))
