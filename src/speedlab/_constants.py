@@ -16,6 +16,7 @@ __all__ = [
     "DEMO_LATENCY",
     "DEMO_OUT_DIR",
     "LECTURE_SEARCH_SECONDS",
+    "LESSON_MAX_COUNT",
     "STOP_POLL_INTERVAL",
 ]
 
@@ -52,3 +53,7 @@ LECTURE_SEARCH_SECONDS = 13.97
 
 # Where the demo saves its files: one sub-folder per model.
 DEMO_OUT_DIR = Path("github_downloads") / "demo"
+
+# Most steps `speedlab lesson --count` may ask for: the lecture's generators run out after 1000
+# rounds, and the primes demo's trial division stays well under a second up to the 1000th prime.
+LESSON_MAX_COUNT = 1000
