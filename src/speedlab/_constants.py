@@ -17,7 +17,7 @@ __all__ = [
     "DEMO_LATENCY",
     "DEMO_OUT_DIR",
     "LECTURE_SEARCH_SECONDS",
-    "STOP_POLL_INTERVAL",
+    "LESSON_MAX_COUNT",
 ]
 
 # The lecture sleeps one second per step of its generator demos; --tick replaces it.
@@ -45,9 +45,6 @@ DEFAULT_ASYNC_TASKS = 100
 # server can cost no more than this per request in flight.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 2**20
 
-# How often a model's control loop looks at the caller's ``stop`` event (seconds).
-STOP_POLL_INTERVAL = 0.05
-
 # GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
 # fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
 DEMO_LATENCY = 0.6
@@ -58,3 +55,7 @@ LECTURE_SEARCH_SECONDS = 13.97
 
 # Where the demo saves its files: one sub-folder per model.
 DEMO_OUT_DIR = Path("github_downloads") / "demo"
+
+# Most steps `speedlab lesson --count` may ask for: the lecture's generators run out after 1000
+# rounds, and the primes demo's trial division stays well under a second up to the 1000th prime.
+LESSON_MAX_COUNT = 1000
