@@ -63,7 +63,9 @@ class HttpRequest:
     ``url`` already carries the encoded query string. Redirects are *not* followed by the model:
     the unit decides, so that credentials never leave their origin. ``timeout`` bounds the whole
     exchange (connect, headers and body); ``max_bytes`` bounds the body, compressed and
-    decompressed, while it is read (None: the transport's default cap).
+    decompressed, while it is read (None: the transport's default cap). ``ca_file`` names a
+    PEM file of the CA certificates to trust for HTTPS instead of the default store (None:
+    the transport's default), so that a transport stays job-agnostic (``--ca-file``).
     """
 
     method: str
@@ -71,6 +73,7 @@ class HttpRequest:
     headers: Mapping[str, str]
     timeout: float
     max_bytes: int | None = None
+    ca_file: str | None = None
 
     def __repr__(self) -> str:
         # Headers may hold a token: never let them reach a log through repr().

@@ -235,8 +235,14 @@ class HttpClient:
         self._opened += 1
         if origin.scheme == "http":
             return tcp
-        if self._ssl_context is None:
-            self._ssl_context = create_ssl_context(ca_file=self._ca_file)
+        try:
+            if self._ssl_context is None:
+                self._ssl_context = create_ssl_context(ca_file=self._ca_file)
+        except OSError as exc:  # ssl.SSLError too: a CA file without a certificate
+            tcp.close()
+            raise HttpTlsError(
+                f"cannot use the CA file {self._ca_file!r}: {_describe(exc)}"
+            ) from exc
         try:
             return await TlsStream.wrap(tcp, self._ssl_context, origin.host)
         except ssl.SSLError as exc:

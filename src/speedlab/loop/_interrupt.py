@@ -6,8 +6,8 @@ the kernel cancels the others. Inside the kernel's bookkeeping (between popping 
 resuming it, half-way through a selector update) it would leave the queues inconsistent, and in
 ``select`` it would skip the orderly shutdown. So while a kernel runs, :class:`SigintGuard`
 replaces the handler with one that looks at the interrupted frame: in task code it raises as
-usual; in kernel code (``select`` included) it only sets a flag and writes a byte to a socket
-the selector watches, so that a blocked ``select`` returns and the kernel raises
+usual; in kernel code (``select`` included) it only sets a flag and rings the kernel's doorbell
+(:mod:`speedlab.loop._doorbell`), so that a blocked ``select`` returns and the kernel raises
 ``KeyboardInterrupt`` itself at a safe point, then cancels every task and lets them clean up.
 
 The guard is used only on the main thread and only when SIGINT still has Python's default
@@ -16,12 +16,10 @@ handler; a program that installed its own keeps it.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import selectors
 import signal
-import socket
 import threading
+from collections.abc import Callable
 from types import CodeType, FrameType, TracebackType
 from typing import Any
 
@@ -51,15 +49,13 @@ class SigintGuard:
     """Install the kernel-aware SIGINT handler for the duration of a ``with`` block.
 
     Args:
-        selector: The kernel's selector; the guard registers its wake-up socket there with
-            ``data=None`` (the kernel calls :meth:`drain` when it is readable).
+        wake: Wakes the kernel from ``select`` (its doorbell's ``ring``); safe in a handler.
         kernel_codes: Code objects of the kernel's methods.
     """
 
-    def __init__(self, selector: selectors.BaseSelector, kernel_codes: frozenset[CodeType]) -> None:
-        self._selector = selector
+    def __init__(self, wake: Callable[[], None], kernel_codes: frozenset[CodeType]) -> None:
+        self._wake = wake
         self._codes = kernel_codes
-        self._pair: tuple[socket.socket, socket.socket] | None = None
         self._previous: Any = None
         self._installed = False
         #: Set by a SIGINT that arrived in kernel code; the kernel raises and clears it.
@@ -70,15 +66,6 @@ class SigintGuard:
             threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler
         ):
-            if self._pair is None:
-                self._pair = socket.socketpair()
-                for sock in self._pair:
-                    sock.setblocking(False)
-            try:
-                self._selector.register(self._pair[0], selectors.EVENT_READ, None)
-            except KeyError:  # a socket closed earlier left its number in the selector
-                self._selector.unregister(self._pair[0].fileno())
-                self._selector.register(self._pair[0], selectors.EVENT_READ, None)
             self._previous = signal.signal(signal.SIGINT, self._handle)
             self._installed = True
         return self
@@ -92,9 +79,6 @@ class SigintGuard:
         if self._installed:
             self._installed = False
             signal.signal(signal.SIGINT, self._previous)
-            assert self._pair is not None
-            self._selector.unregister(self._pair[0])
-            self.drain()
         if self.interrupted:  # Ctrl-C arrived after the kernel's last look: do not lose it
             self.interrupted = False
             if exc is None:
@@ -104,22 +88,4 @@ class SigintGuard:
         if in_task_code(frame, self._codes):
             raise KeyboardInterrupt
         self.interrupted = True
-        if self._pair is not None:
-            with contextlib.suppress(OSError):  # a full buffer: select returns anyway
-                self._pair[1].send(b"\0")
-
-    def drain(self) -> None:
-        """Empty the wake-up socket."""
-        if self._pair is not None:
-            try:
-                while self._pair[0].recv(4096):
-                    pass
-            except OSError:  # BlockingIOError: empty
-                pass
-
-    def close(self) -> None:
-        """Close the wake-up sockets (safe to call twice)."""
-        pair, self._pair = self._pair, None
-        if pair is not None:
-            for sock in pair:
-                sock.close()
+        self._wake()

@@ -22,7 +22,6 @@ cleanly, like ``asyncio.run`` but stricter:
 from __future__ import annotations
 
 import logging
-import threading
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -30,18 +29,16 @@ from typing import Any, TypeVar
 
 from speedlab._exceptions import LoopError
 from speedlab.loop._interrupt import SigintGuard
-from speedlab.loop._kernel import KernelCore, describe_tasks
-from speedlab.loop._task import Task, as_coroutine
+from speedlab.loop._kernel import KernelCore
+from speedlab.loop._task import Task, as_coroutine, describe_tasks
 from speedlab.loop._time import Clock
+from speedlab.loop._traps import running_kernel, set_running_kernel
 
 __all__ = ["Kernel", "KernelStatistics", "run"]
 
 T = TypeVar("T")
 
 log = logging.getLogger("speedlab.loop")
-
-# The kernel running in this thread, so that run() inside run() is refused.
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -80,12 +77,9 @@ class Kernel(KernelCore):
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         super().__init__(clock=clock)
-        self._guard = SigintGuard(self._selector, _KERNEL_CODES)
+        self._guard = SigintGuard(self._doorbell.ring, _KERNEL_CODES)
         self._closed = False
         self._leftovers = self._unretrieved = 0
-
-    def _on_wakeup_socket(self) -> None:
-        self._guard.drain()
 
     def run(self, main: Callable[..., Awaitable[T]] | Coroutine[Any, Any, T], *args: Any) -> T:
         """Run ``main(*args)`` as a task until it ends; cancel and finish what it left behind.
@@ -103,10 +97,10 @@ class Kernel(KernelCore):
         """
         if self._closed:
             raise LoopError("this kernel is closed")
-        if getattr(_local, "kernel", None) is not None:
+        if running_kernel() is not None:
             raise LoopError("a kernel is already running in this thread")
         coro = as_coroutine(main, args)
-        _local.kernel = self
+        set_running_kernel(self)
         try:
             with self._guard:
                 task: Task[T] = self._new_task(coro, None)
@@ -124,7 +118,7 @@ class Kernel(KernelCore):
                     self._leftovers += len(leftovers)
                     self._stop_all(f"main returned with tasks left: {describe_tasks(leftovers)}")
         finally:
-            _local.kernel = None
+            set_running_kernel(None)
             if not self._tasks:  # every entry left on the heap belongs to a finished task
                 self._timers.clear()
                 self._stale = 0
@@ -156,12 +150,12 @@ class Kernel(KernelCore):
         Raises:
             LoopError: Called from inside this kernel's own run.
         """
-        if getattr(_local, "kernel", None) is self:
+        if running_kernel() is self:
             raise LoopError("a kernel cannot be closed while it runs")
         if not self._closed:
             self._closed = True
-            self._guard.close()
             self._selector.close()
+            self._doorbell.close()
 
     def __enter__(self) -> Kernel:
         return self
