@@ -106,6 +106,7 @@ class RequestsTransport:
                 headers=dict(request.headers),
                 timeout=request.timeout,
                 allow_redirects=False,
+                verify=request.ca_file or True,  # --ca-file: trust that PEM file instead
             )
             body = response.content
         except requests.Timeout as exc:

@@ -27,6 +27,7 @@ from typing import Literal, TypeAlias
 from urllib.parse import urlencode, urlsplit
 
 from speedlab._exceptions import UsageError
+from speedlab._trust import check_ca_file
 from speedlab._version import __version__
 from speedlab.jobs.effects import HttpRequest
 
@@ -41,6 +42,7 @@ __all__ = [
     "Secret",
     "build_search_request",
     "origin_of",
+    "request_for",
     "request_headers",
     "same_origin",
     "search_query",
@@ -162,12 +164,15 @@ class SearchConfig:
     out_dir: Path = DEFAULT_OUT_DIR
     user_agent: str = DEFAULT_USER_AGENT
     seed: int = 0
+    ca_file: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.token, str):  # be forgiving at run time; the type says Secret
             object.__setattr__(self, "token", Secret(self.token))
         if not isinstance(self.out_dir, Path):
             object.__setattr__(self, "out_dir", Path(self.out_dir))
+        if self.ca_file is not None:  # a PathLike is fine; requests wants a str
+            object.__setattr__(self, "ca_file", check_ca_file(os.fspath(self.ca_file)))
         _check_api(self.api)
         if self.token is not None:
             value = self.token.reveal()
@@ -367,4 +372,12 @@ def build_search_request(
         url = f"{config.api.rstrip('/')}/search/repositories?{query}"
     else:
         url = page_url
-    return HttpRequest("GET", url, request_headers(config, url), timeout=config.timeout)
+    return request_for(url, config)
+
+
+def request_for(url: str, config: SearchConfig) -> HttpRequest:
+    """Return the GET of ``url`` with the run's headers (the token only for the API's origin),
+    timeout and CA file."""
+    return HttpRequest(
+        "GET", url, request_headers(config, url), timeout=config.timeout, ca_file=config.ca_file
+    )

@@ -46,7 +46,7 @@ from speedlab.jobs.effects import (
 from speedlab.jobs.github.query import (
     SearchConfig,
     build_search_request,
-    request_headers,
+    request_for,
     same_origin,
     search_query,
 )
@@ -265,9 +265,7 @@ def _fetch_page(
                     )
                 if urlsplit(target).scheme not in ("http", "https"):
                     return ("failed", f"refused to follow a redirect to {target!r}")
-                request = HttpRequest(
-                    "GET", target, request_headers(config, target), timeout=config.timeout
-                )
+                request = request_for(target, config)
                 continue
             if verdict.kind == "fatal":
                 return ("failed", verdict.message)
