@@ -111,12 +111,15 @@ class Kernel(KernelCore):
                     if crash is not None and crash is not task._exception:
                         raise crash  # another task was interrupted as main finished
                 except BaseException as exc:
-                    self._stop_all(f"the run is ending with {type(exc).__name__}")
+                    # Ctrl-C or main's own error: the caller hears of it, a log line would
+                    # only repeat it (on a terminal, under the command's own message).
+                    self._stop_all(f"the run is ending with {type(exc).__name__}", logging.DEBUG)
                     raise
                 leftovers = [t for t in self._tasks if not t._done]
                 if leftovers:
                     self._leftovers += len(leftovers)
-                    self._stop_all(f"main returned with tasks left: {describe_tasks(leftovers)}")
+                    left = describe_tasks(leftovers)
+                    self._stop_all(f"main returned with tasks left: {left}", logging.WARNING)
         finally:
             set_running_kernel(None)
             if not self._tasks:  # every entry left on the heap belongs to a finished task
@@ -176,12 +179,12 @@ class Kernel(KernelCore):
                 raise KeyboardInterrupt
             self._cycle()
 
-    def _stop_all(self, reason: str) -> None:
+    def _stop_all(self, reason: str, level: int) -> None:
         """Cancel every live task and run until all have finished; force-close on trouble."""
         alive = [t for t in self._tasks if not t._done]
         if not alive:
             return
-        log.warning("speedlab.loop: cancelling %d task(s): %s", len(alive), reason)
+        log.log(level, "speedlab.loop: cancelling %d task(s): %s", len(alive), reason)
         for task in alive:
             self._cancel(task, CancelledError(reason))
         try:

@@ -277,7 +277,12 @@ def spawn_nowait(
         LoopError: No kernel runs on this thread.
         TypeError: ``fn`` is not an async function or a coroutine.
     """
-    task: Task[T] = request_nowait((SPAWN, as_coroutine(fn, args), name))
+    coro = as_coroutine(fn, args)
+    try:
+        task: Task[T] = request_nowait((SPAWN, coro, name))
+    except BaseException:
+        coro.close()  # never started: no "never awaited" warning on top of the error
+        raise
     return task
 
 
