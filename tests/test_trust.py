@@ -55,7 +55,7 @@ def test_ssl_cert_file_is_read_checked_and_named(ca_file: str, tmp_path: Path) -
     assert ca_file_from_env({}) is None
     assert ca_file_from_env({"SSL_CERT_FILE": ""}) is None
     assert ca_file_from_env({"SSL_CERT_FILE": ca_file}) == ca_file
-    with pytest.raises(UsageError, match="^SSL_CERT_FILE '.*nope.pem': cannot read it"):
+    with pytest.raises(UsageError, match=r"^SSL_CERT_FILE '.*nope\.pem': cannot read it"):
         ca_file_from_env({"SSL_CERT_FILE": str(tmp_path / "nope.pem")})
 
 

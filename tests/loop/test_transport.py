@@ -141,8 +141,10 @@ def test_each_ca_file_gets_its_own_client_and_trusts_only_its_ca(tmp_path: Path)
     with ScriptedServer(keep_alive(b"over tls"), tls=context) as server:
         replies, opened = run(main)
     good, refused, again, system = replies
-    assert isinstance(good, HttpResponse) and good.body == b"over tls"
-    assert isinstance(refused, TransportError) and refused.kind == "connection"
+    assert isinstance(good, HttpResponse)
+    assert good.body == b"over tls"
+    assert isinstance(refused, TransportError)
+    assert refused.kind == "connection"
     assert "certificate" in refused.message
     assert isinstance(again, HttpResponse)
     assert opened == 1  # the connection verified against ca.pem was reused for ca.pem only
