@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from speedlab._exceptions import LoopError
-from speedlab.loop._interrupt import SigintGuard
+from speedlab.loop._interrupt import SignalGuard
 from speedlab.loop._kernel import KernelCore
 from speedlab.loop._task import Task, as_coroutine, describe_tasks
 from speedlab.loop._time import Clock
@@ -77,7 +77,7 @@ class Kernel(KernelCore):
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         super().__init__(clock=clock)
-        self._guard = SigintGuard(self._doorbell.ring, _KERNEL_CODES)
+        self._guard = SignalGuard(self._doorbell.ring, _KERNEL_CODES)
         self._closed = False
         self._leftovers = self._unretrieved = 0
 
@@ -177,6 +177,8 @@ class Kernel(KernelCore):
             if guard.interrupted:
                 guard.interrupted = False
                 raise KeyboardInterrupt
+            if guard.terminated:
+                guard.deliver()  # the program's SIGTERM handler: it raises, or it was enough
             self._cycle()
 
     def _stop_all(self, reason: str, level: int) -> None:
