@@ -138,22 +138,6 @@ async def await_portable(effect: Await) -> CallResult:
     return reply
 
 
-def _new_run(
-    job: Job,
-    concurrency: int | None,
-    on_event: EventHandler | None,
-    stop: StopSignal | None,
-) -> AsyncRun:
-    return AsyncRun(
-        NAME,
-        job,
-        concurrency=concurrency,
-        default=DEFAULT_ASYNC_TASKS,
-        on_event=on_event,
-        stop=stop,
-    )
-
-
 async def _main(state: AsyncRun, kernel: Kernel, threads: WorkerThreads) -> None:
     transport = HandmadeTransport(pool_size=state.concurrency)
     await state.main(LoopAdapter(kernel, threads), transport, awaits=await_portable)
@@ -185,7 +169,14 @@ def run(
             worker threads joined first.
         LoopError: Called from inside a running ``speedlab.loop`` kernel.
     """
-    state = _new_run(job, concurrency, on_event, stop)
+    state = AsyncRun(
+        NAME,
+        job,
+        concurrency=concurrency,
+        default=DEFAULT_ASYNC_TASKS,
+        on_event=on_event,
+        stop=stop,
+    )
     try:
         with Kernel() as kernel, WorkerThreads() as threads:
             kernel.run(_main, state, kernel, threads)
