@@ -1,11 +1,12 @@
 """Every reach into a dependency's private attributes, checked: a renamed one fails here.
 
-speedlab reaches past public APIs in three places, each because no public way exists:
+speedlab reaches past public APIs in these places, each because no public way exists:
 
 - aiohttp's ``ClientSession._retry_connection``: turned off so that aiohttp never re-sends a
   GET on its own (each request counts against a rate limit, and the model counts what it sends);
 - ``ProcessPoolExecutor._processes``: the only way to terminate a pool's workers on a second
-  Ctrl-C (``speedlab.models.processes.worker_processes``);
+  Ctrl-C (``speedlab.models.processes.worker_processes``), and ``_pending_work_items``, from
+  which cancelled units are dropped first (CPython 3.11's pool crashes on them otherwise);
 - rich's ``Live._refresh_thread``: rich signals its refresh thread to stop but does not join it,
   and speedlab joins every thread it caused to exist.
 
@@ -49,6 +50,7 @@ def test_aiohttp_sessions_still_have_the_retry_switch_we_turn_off() -> None:
 def test_process_pools_still_keep_their_workers_in_processes() -> None:
     with ProcessPoolExecutor(max_workers=1) as pool:
         assert pool.submit(abs, -1).result(timeout=30) == 1
+        assert isinstance(pool._pending_work_items, dict)  # type: ignore[attr-defined]
         workers = worker_processes(pool)
         assert len(workers) == 1
         assert workers[0].is_alive()

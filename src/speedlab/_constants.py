@@ -16,7 +16,7 @@ __all__ = [
     "DEMO_LATENCY",
     "DEMO_OUT_DIR",
     "LECTURE_SEARCH_SECONDS",
-    "STOP_POLL_INTERVAL",
+    "LESSON_MAX_COUNT",
 ]
 
 # The lecture sleeps one second per step of its generator demos; --tick replaces it.
@@ -39,8 +39,6 @@ DEFAULT_CPU_WORKERS = os.cpu_count() or 1
 # Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
 DEFAULT_ASYNC_TASKS = 100
 
-# How often a model's control loop looks at the caller's ``stop`` event (seconds).
-STOP_POLL_INTERVAL = 0.05
 
 # GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
 # fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.
@@ -52,3 +50,7 @@ LECTURE_SEARCH_SECONDS = 13.97
 
 # Where the demo saves its files: one sub-folder per model.
 DEMO_OUT_DIR = Path("github_downloads") / "demo"
+
+# Most steps `speedlab lesson --count` may ask for: the lecture's generators run out after 1000
+# rounds, and the primes demo's trial division stays well under a second up to the 1000th prime.
+LESSON_MAX_COUNT = 1000

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -369,6 +370,11 @@ def test_a_second_sigint_terminates_process_workers_stuck_in_a_request(
 
     def on_event(event: RunEvent) -> None:
         if isinstance(event, UnitStarted) and not timers:
+            # Only once a request really hangs: a stop before it is sent ends the unit at once.
+            deadline = time.monotonic() + 10
+            while server.count("/slow/s1") + server.count("/slow/s2") == 0:
+                assert time.monotonic() < deadline, "no request reached the server"
+                time.sleep(0.01)
             timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
             timers.append(timer)
             timer.start()

@@ -22,11 +22,6 @@ from speedlab.fakehub import (
     DEFAULT_WINDOW,
     REALISTIC_AUTHENTICATED_LIMIT,
     REALISTIC_UNAUTHENTICATED_LIMIT,
-    FakeHubConfig,
-    check_loopback,
-    load_tls_context,
-    parse_rate_limit,
-    serve,
 )
 
 __all__ = ["fakehub", "register"]
@@ -188,6 +183,14 @@ def fakehub(
 
     Also serves GET /rate_limit. With --tls-cert and --tls-key it serves HTTPS.
     """
+    from speedlab.fakehub import (
+        FakeHubConfig,
+        check_loopback,
+        load_tls_context,
+        parse_rate_limit,
+        serve,
+    )
+
     check_loopback(host)
     if (tls_cert is None) != (tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together: give both or neither")

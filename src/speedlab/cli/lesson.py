@@ -13,11 +13,9 @@ from typing import Annotated
 
 import typer
 
-from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK
+from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT
 from speedlab._exceptions import UsageError
 from speedlab.lesson._narrator import DEFAULT_LANGUAGE
-from speedlab.lesson.demos import MAX_COUNT, DemoSettings, run_all, run_demo
-from speedlab.lesson.provider import parse_answers
 
 __all__ = ["Language", "LessonName", "register", "seconds", "whole_number"]
 
@@ -111,7 +109,7 @@ def lesson(
             "-n",
             metavar="N",
             help="Steps of the looping programs, 0 to "
-            f"{MAX_COUNT}: primes printed (20), delegation's steps (the lecture's 12, 30 "
+            f"{LESSON_MAX_COUNT}: primes printed (20), delegation's steps (the lecture's 12, 30 "
             "and 10), ticks of work in threads-processes (3). 0 runs no step, like range(0).",
             show_default=False,
         ),
@@ -144,6 +142,9 @@ def lesson(
 
     Example: speedlab lesson delegation --tick 0.2 --seed 3 --lang ru
     """
+    from speedlab.lesson.demos import DemoSettings, run_all, run_demo
+    from speedlab.lesson.provider import parse_answers
+
     settings = DemoSettings(
         seed=whole_number(seed, "--seed"),
         tick=seconds(tick, "--tick"),

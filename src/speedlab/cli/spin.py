@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,11 +22,10 @@ from speedlab.spinner import (
     LECTURE_MESSAGE,
     MODEL_NAMES,
     WORK_KINDS,
-    SpinnerStatistics,
-    Terminated,
-    Work,
-    run_spinner,
 )
+
+if TYPE_CHECKING:
+    from speedlab.spinner import SpinnerStatistics
 
 __all__ = ["register"]
 
@@ -92,6 +91,8 @@ def spin_command(
         bool, typer.Option("--json", help="Print the statistics as JSON, with every frame time.")
     ] = False,
 ) -> None:
+    from speedlab.spinner import Terminated, Work, run_spinner
+
     job = Work.of(str(work), seconds=seconds, number=number)
     try:
         stats = run_spinner(str(model), job, fix=fix, fps=fps, message=message)  # type: ignore[arg-type]

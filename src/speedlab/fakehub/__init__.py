@@ -25,52 +25,136 @@ first use, so a virtual-time simulator can reuse GitHub's limits without loading
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from speedlab.fakehub._address import DEFAULT_HOST, check_loopback, load_tls_context
-from speedlab.fakehub._config import (
-    DEFAULT_NULL_OWNER_RATE,
-    DEFAULT_SECONDARY_RETRY_AFTER,
-    DEFAULT_WINDOW,
-    REALISTIC_AUTHENTICATED_LIMIT,
-    REALISTIC_UNAUTHENTICATED_LIMIT,
-    SUPPORTED_API_VERSIONS,
-    UNLIMITED,
-    FakeHubConfig,
-    check_public_url,
-    parse_rate_limit,
-)
-from speedlab.fakehub._corpus import POOL_LIMIT, SORT_KEYS, Corpus, ResultSet
-from speedlab.fakehub._gates import user_id_for_token
-from speedlab.fakehub._limits import InFlight, PrimaryLimiter, RateDecision, WindowRecord
-from speedlab.fakehub._paging import (
-    DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
-    RESULT_CAP,
-    link_header,
-    parse_page,
-    parse_per_page,
-)
-from speedlab.fakehub._population import (
-    OWNER_POOL_SIZE,
-    is_common,
-    owner_for_index,
-    total_count,
-)
-from speedlab.fakehub._query import ParsedQuery, QueryError, parse_query
-from speedlab.fakehub._ratelimit import RATE_LIMIT_PATH, rate_limit_body
-from speedlab.fakehub._stats import FakeHubStatistics
-from speedlab.fakehub._words import COMMON_WORDS
+from speedlab._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from speedlab.fakehub._address import (
+        DEFAULT_HOST,
+        check_loopback,
+        load_tls_context,
+    )
     from speedlab.fakehub._app import (
         SEARCH_PATH,
         SECONDARY_LIMIT_MESSAGE,
         SearchService,
         create_app,
     )
-    from speedlab.fakehub._server import AsyncFakeHub, FakeHub, serve
+    from speedlab.fakehub._config import (
+        DEFAULT_NULL_OWNER_RATE,
+        DEFAULT_SECONDARY_RETRY_AFTER,
+        DEFAULT_WINDOW,
+        REALISTIC_AUTHENTICATED_LIMIT,
+        REALISTIC_UNAUTHENTICATED_LIMIT,
+        SUPPORTED_API_VERSIONS,
+        UNLIMITED,
+        FakeHubConfig,
+        check_public_url,
+        parse_rate_limit,
+    )
+    from speedlab.fakehub._corpus import (
+        POOL_LIMIT,
+        SORT_KEYS,
+        Corpus,
+        ResultSet,
+    )
+    from speedlab.fakehub._gates import (
+        user_id_for_token,
+    )
+    from speedlab.fakehub._limits import (
+        InFlight,
+        PrimaryLimiter,
+        RateDecision,
+        WindowRecord,
+    )
+    from speedlab.fakehub._paging import (
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+        RESULT_CAP,
+        link_header,
+        parse_page,
+        parse_per_page,
+    )
+    from speedlab.fakehub._population import (
+        OWNER_POOL_SIZE,
+        is_common,
+        owner_for_index,
+        total_count,
+    )
+    from speedlab.fakehub._query import (
+        ParsedQuery,
+        QueryError,
+        parse_query,
+    )
+    from speedlab.fakehub._ratelimit import (
+        RATE_LIMIT_PATH,
+        rate_limit_body,
+    )
+    from speedlab.fakehub._server import (
+        AsyncFakeHub,
+        FakeHub,
+        serve,
+    )
+    from speedlab.fakehub._stats import (
+        FakeHubStatistics,
+    )
+    from speedlab.fakehub._words import (
+        COMMON_WORDS,
+    )
+
+# Each public name and the module that defines it, imported on first use (``speedlab --help``
+# must not pay for what only a command's run needs).
+_EXPORTS = {
+    "DEFAULT_HOST": "speedlab.fakehub._address",
+    "check_loopback": "speedlab.fakehub._address",
+    "load_tls_context": "speedlab.fakehub._address",
+    "DEFAULT_NULL_OWNER_RATE": "speedlab.fakehub._config",
+    "DEFAULT_SECONDARY_RETRY_AFTER": "speedlab.fakehub._config",
+    "DEFAULT_WINDOW": "speedlab.fakehub._config",
+    "REALISTIC_AUTHENTICATED_LIMIT": "speedlab.fakehub._config",
+    "REALISTIC_UNAUTHENTICATED_LIMIT": "speedlab.fakehub._config",
+    "SUPPORTED_API_VERSIONS": "speedlab.fakehub._config",
+    "UNLIMITED": "speedlab.fakehub._config",
+    "FakeHubConfig": "speedlab.fakehub._config",
+    "check_public_url": "speedlab.fakehub._config",
+    "parse_rate_limit": "speedlab.fakehub._config",
+    "POOL_LIMIT": "speedlab.fakehub._corpus",
+    "SORT_KEYS": "speedlab.fakehub._corpus",
+    "Corpus": "speedlab.fakehub._corpus",
+    "ResultSet": "speedlab.fakehub._corpus",
+    "user_id_for_token": "speedlab.fakehub._gates",
+    "InFlight": "speedlab.fakehub._limits",
+    "PrimaryLimiter": "speedlab.fakehub._limits",
+    "RateDecision": "speedlab.fakehub._limits",
+    "WindowRecord": "speedlab.fakehub._limits",
+    "DEFAULT_PER_PAGE": "speedlab.fakehub._paging",
+    "MAX_PER_PAGE": "speedlab.fakehub._paging",
+    "RESULT_CAP": "speedlab.fakehub._paging",
+    "link_header": "speedlab.fakehub._paging",
+    "parse_page": "speedlab.fakehub._paging",
+    "parse_per_page": "speedlab.fakehub._paging",
+    "OWNER_POOL_SIZE": "speedlab.fakehub._population",
+    "is_common": "speedlab.fakehub._population",
+    "owner_for_index": "speedlab.fakehub._population",
+    "total_count": "speedlab.fakehub._population",
+    "ParsedQuery": "speedlab.fakehub._query",
+    "QueryError": "speedlab.fakehub._query",
+    "parse_query": "speedlab.fakehub._query",
+    "RATE_LIMIT_PATH": "speedlab.fakehub._ratelimit",
+    "rate_limit_body": "speedlab.fakehub._ratelimit",
+    "FakeHubStatistics": "speedlab.fakehub._stats",
+    "COMMON_WORDS": "speedlab.fakehub._words",
+    "SEARCH_PATH": "speedlab.fakehub._app",
+    "SECONDARY_LIMIT_MESSAGE": "speedlab.fakehub._app",
+    "SearchService": "speedlab.fakehub._app",
+    "create_app": "speedlab.fakehub._app",
+    "AsyncFakeHub": "speedlab.fakehub._server",
+    "FakeHub": "speedlab.fakehub._server",
+    "serve": "speedlab.fakehub._server",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "COMMON_WORDS",
@@ -120,27 +204,3 @@ __all__ = [
     "total_count",
     "user_id_for_token",
 ]
-
-# The names whose modules import aiohttp, and those modules: imported on first access.
-_LAZY = {
-    "SEARCH_PATH": "_app",
-    "SECONDARY_LIMIT_MESSAGE": "_app",
-    "SearchService": "_app",
-    "create_app": "_app",
-    "AsyncFakeHub": "_server",
-    "FakeHub": "_server",
-    "serve": "_server",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))

@@ -12,13 +12,15 @@ closed connection; the server's console gets no traceback for it (:data:`PROTOCO
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from speedlab._exceptions import UsageError
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "DEFAULT_HOST",

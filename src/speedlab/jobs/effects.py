@@ -31,7 +31,6 @@ models ship them to another process.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
@@ -214,6 +213,8 @@ class Await(_FunctionEffect):
 
     def run(self) -> CallResult:
         """Run the coroutine on a new asyncio loop, here (a blocking worker)."""
+        import asyncio  # here: the effects module is imported by `speedlab --help`
+
         try:
             return CallResult(asyncio.run(self._coroutine()))
         except Exception as exc:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO, TypedDict
 
-from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK
+from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT
 from speedlab._exceptions import UsageError
 from speedlab.lesson._asyncio_demo import show_asyncio_basics
 from speedlab.lesson._narrator import DEFAULT_LANGUAGE, N_, Echo, Narrator
@@ -72,9 +72,7 @@ PRIME_DEMO_CHECKS = (0, 1, 2, 91, 97, 2**31 - 1)
 # Longest tick: a minute per lecture "second" is already slower than anyone reads.
 MAX_TICK = 60.0
 
-# Most steps --count may ask for: the lecture's generators run out after 1000 rounds, and the
-# primes demo's trial division stays well under a second up to the 1000th prime.
-MAX_COUNT = 1000
+MAX_COUNT = LESSON_MAX_COUNT
 
 
 class Voice(TypedDict):

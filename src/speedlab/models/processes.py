@@ -92,6 +92,21 @@ def worker_processes(executor: ProcessPoolExecutor) -> list[Any]:
     return list((getattr(executor, "_processes", None) or {}).values())
 
 
+def _forget_cancelled(executor: ProcessPoolExecutor) -> None:
+    """Drop cancelled units from the pool's pending items before its workers are killed.
+
+    CPython 3.11's pool marks every pending item broken when a worker dies, and setting an
+    exception on a cancelled future raises ``InvalidStateError`` in its manager thread, which
+    then dies without joining the pool (fixed in 3.12). The pending items are the private
+    ``_pending_work_items``; the hooks test fails loudly if it is renamed.
+    """
+    pending = getattr(executor, "_pending_work_items", None)
+    if isinstance(pending, dict):
+        for work_id, item in list(pending.items()):
+            if item.future.cancelled():
+                pending.pop(work_id, None)
+
+
 class ProcessesModel(ExecutorModel):
     """Worker processes over a ``ProcessPoolExecutor``; one instance per run."""
 
@@ -156,6 +171,7 @@ class ProcessesModel(ExecutorModel):
     def terminate(self, executor: Executor) -> None:
         """Kill the worker processes (a second Ctrl-C)."""
         if isinstance(executor, ProcessPoolExecutor):
+            _forget_cancelled(executor)
             for process in worker_processes(executor):
                 process.terminate()
 

@@ -18,32 +18,94 @@ the asyncio model (:func:`run_asyncio`), :class:`Work` (sleep or ``is_prime``), 
 
 from __future__ import annotations
 
-from speedlab.spinner._asyncio import run_asyncio
-from speedlab.spinner._beside import START_TIMEOUT, STOP_TIMEOUT, SpinnerProcess, SpinnerThread
-from speedlab.spinner._children import START_METHOD
-from speedlab.spinner._frames import (
-    DEFAULT_FPS,
-    LECTURE_FRAMES,
-    LECTURE_MESSAGE,
-    Clock,
-    Spinner,
-    Stopper,
-    spin_async,
-    spin_until,
-)
-from speedlab.spinner._run import MAX_FPS, MODEL_NAMES, ModelName, describe, run_spinner
-from speedlab.spinner._signals import Terminated, interrupts_raise
-from speedlab.spinner._statistics import SpinnerStatistics
-from speedlab.spinner._work import (
-    DEFAULT_PRIME,
-    DEFAULT_SLEEP_SECONDS,
-    LECTURE_RESULT,
-    MAX_NUMBER,
-    MAX_SECONDS,
-    WORK_KINDS,
-    Work,
-    WorkKind,
-)
+from typing import TYPE_CHECKING
+
+from speedlab._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from speedlab.spinner._asyncio import (
+        run_asyncio,
+    )
+    from speedlab.spinner._beside import (
+        START_TIMEOUT,
+        STOP_TIMEOUT,
+        SpinnerProcess,
+        SpinnerThread,
+    )
+    from speedlab.spinner._children import (
+        START_METHOD,
+    )
+    from speedlab.spinner._frames import (
+        DEFAULT_FPS,
+        LECTURE_FRAMES,
+        LECTURE_MESSAGE,
+        Clock,
+        Spinner,
+        Stopper,
+        spin_async,
+        spin_until,
+    )
+    from speedlab.spinner._run import (
+        MAX_FPS,
+        MODEL_NAMES,
+        ModelName,
+        describe,
+        run_spinner,
+    )
+    from speedlab.spinner._signals import (
+        Terminated,
+        interrupts_raise,
+    )
+    from speedlab.spinner._statistics import (
+        SpinnerStatistics,
+    )
+    from speedlab.spinner._work import (
+        DEFAULT_PRIME,
+        DEFAULT_SLEEP_SECONDS,
+        LECTURE_RESULT,
+        MAX_NUMBER,
+        MAX_SECONDS,
+        WORK_KINDS,
+        Work,
+        WorkKind,
+    )
+
+# Each public name and the module that defines it, imported on first use (``speedlab --help``
+# must not pay for what only a command's run needs).
+_EXPORTS = {
+    "run_asyncio": "speedlab.spinner._asyncio",
+    "START_TIMEOUT": "speedlab.spinner._beside",
+    "STOP_TIMEOUT": "speedlab.spinner._beside",
+    "SpinnerProcess": "speedlab.spinner._beside",
+    "SpinnerThread": "speedlab.spinner._beside",
+    "START_METHOD": "speedlab.spinner._children",
+    "DEFAULT_FPS": "speedlab.spinner._frames",
+    "LECTURE_FRAMES": "speedlab.spinner._frames",
+    "LECTURE_MESSAGE": "speedlab.spinner._frames",
+    "Clock": "speedlab.spinner._frames",
+    "Spinner": "speedlab.spinner._frames",
+    "Stopper": "speedlab.spinner._frames",
+    "spin_async": "speedlab.spinner._frames",
+    "spin_until": "speedlab.spinner._frames",
+    "MAX_FPS": "speedlab.spinner._run",
+    "MODEL_NAMES": "speedlab.spinner._work",
+    "ModelName": "speedlab.spinner._work",
+    "describe": "speedlab.spinner._run",
+    "run_spinner": "speedlab.spinner._run",
+    "Terminated": "speedlab.spinner._signals",
+    "interrupts_raise": "speedlab.spinner._signals",
+    "SpinnerStatistics": "speedlab.spinner._statistics",
+    "DEFAULT_PRIME": "speedlab.spinner._work",
+    "DEFAULT_SLEEP_SECONDS": "speedlab.spinner._work",
+    "LECTURE_RESULT": "speedlab.spinner._work",
+    "MAX_NUMBER": "speedlab.spinner._work",
+    "MAX_SECONDS": "speedlab.spinner._work",
+    "WORK_KINDS": "speedlab.spinner._work",
+    "Work": "speedlab.spinner._work",
+    "WorkKind": "speedlab.spinner._work",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "DEFAULT_FPS",

@@ -18,7 +18,6 @@ which is the lecture's point.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -206,7 +205,7 @@ def spin_until(
 
 
 async def spin_async(
-    spinner: Spinner, *, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+    spinner: Spinner, *, sleep: Callable[[float], Awaitable[object]] | None = None
 ) -> None:
     """Draw frames until cancelled, then clear the line: the lecture's ``print_load`` task.
 
@@ -217,6 +216,10 @@ async def spin_async(
         spinner: What to draw.
         sleep: How to wait between frames (``asyncio.sleep``; injected by tests).
     """
+    if sleep is None:
+        import asyncio  # here, not at the top: `speedlab spin --help` must not pay for it
+
+        sleep = asyncio.sleep
     with spinner:
         while True:
             await sleep(spinner.draw())

@@ -18,7 +18,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Sequence
-from typing import Final, Literal, TextIO
+from typing import Final, TextIO
 
 from speedlab._exceptions import SpeedlabError, UsageError
 from speedlab.spinner._asyncio import run_asyncio
@@ -32,14 +32,12 @@ from speedlab.spinner._frames import (
 )
 from speedlab.spinner._signals import interrupts_raise
 from speedlab.spinner._statistics import SpinnerStatistics
-from speedlab.spinner._work import Work
+from speedlab.spinner._work import MODEL_NAMES, ModelName, Work
 
 __all__ = ["MAX_FPS", "MODEL_NAMES", "ModelName", "describe", "run_spinner"]
 
-ModelName = Literal["asyncio", "threads", "processes"]
 
 #: The models, in the lecture's order.
-MODEL_NAMES: Final[tuple[ModelName, ...]] = ("asyncio", "threads", "processes")
 
 # Above ~60 fps a terminal shows no difference; 100 leaves room to measure a spinner's limits.
 MAX_FPS: Final = 100.0

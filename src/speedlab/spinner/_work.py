@@ -27,10 +27,16 @@ __all__ = [
     "LECTURE_RESULT",
     "MAX_NUMBER",
     "MAX_SECONDS",
+    "MODEL_NAMES",
     "WORK_KINDS",
+    "ModelName",
     "Work",
     "WorkKind",
 ]
+
+#: The spinner's three ways, as the lecture writes them.
+ModelName = Literal["asyncio", "threads", "processes"]
+MODEL_NAMES: Final[tuple[ModelName, ...]] = ("asyncio", "threads", "processes")
 
 WorkKind = Literal["sleep", "prime"]
 
