@@ -54,6 +54,7 @@ bench: $(STAMP)
 		echo "make bench: cannot install joblib; benchmarks/cpu.py skips it"
 	$(BIN)/python benchmarks/primes.py
 	$(BIN)/python benchmarks/io.py
+	$(BIN)/python benchmarks/loop.py
 	$(BIN)/python benchmarks/parse.py
 	$(BIN)/python benchmarks/spinner.py
 	$(BIN)/python benchmarks/cpu.py

@@ -19,6 +19,7 @@ import speedlab.models
 from speedlab.cli import main
 from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob
+from speedlab.models import models_for
 
 TOKEN = "ghp_FAKE_cli_token_3b9d0e7a"
 FINAL = re.compile(r"^(\d+) searches done in \d+\.\d\ds(?: \((.*)\))?$")
@@ -131,7 +132,7 @@ def test_a_failing_keyword_gives_exit_code_1_and_a_summary(
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("model", ["sequential", "threads", "processes", "asyncio"])
+@pytest.mark.parametrize("model", models_for("io"))
 def test_the_token_never_shows_even_when_github_rejects_it(
     model: str,
     strict_hub: FakeHub,
@@ -234,11 +235,12 @@ def test_help_explains_every_option_and_both_servers(
         "--reset-margin",
         "--resume",
         "--max-response-bytes",
+        "--ca-file",
     ):
         assert option in text, option
     for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):
         assert default in text, default
-    assert "[sequential|threads|processes|asyncio]" in text  # the models meant for I/O
+    assert f"[{'|'.join(models_for('io'))}]" in text  # the models meant for I/O
     assert "speedlab fakehub" in text
     assert "export GITHUB_TOKEN" in text
 
@@ -274,7 +276,10 @@ def test_ctrl_c_stops_cleanly_prints_what_finished_and_exits_130(
 
 
 @pytest.mark.timeout(60)
-def test_the_command_runs_as_a_real_process_against_fakehub(hub: FakeHub, tmp_path: Path) -> None:
+@pytest.mark.parametrize("model", ["threads", "handmade"])
+def test_the_command_runs_as_a_real_process_against_fakehub(
+    model: str, hub: FakeHub, tmp_path: Path
+) -> None:
     env = {**os.environ, "GITHUB_TOKEN": TOKEN}
     proc = subprocess.run(
         [
@@ -289,7 +294,7 @@ def test_the_command_runs_as_a_real_process_against_fakehub(hub: FakeHub, tmp_pa
             "--out",
             str(tmp_path),
             "--model",
-            "threads",
+            model,
         ],
         capture_output=True,
         text=True,

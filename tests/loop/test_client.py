@@ -148,7 +148,7 @@ def test_a_truncated_body_is_a_connection_error() -> None:
 def test_an_endless_body_stops_at_the_cap(chunks: bool) -> None:
     with (
         ScriptedServer(endless(chunks=chunks)) as srv,
-        pytest.raises(HttpTooLarge, match="on the wire"),
+        pytest.raises(HttpTooLarge, match="bytes received, the limit"),
     ):
         fetch(srv.url, max_bytes=1_000_000)
 
@@ -162,7 +162,10 @@ def test_a_gzip_bomb_stops_at_the_decompressed_cap() -> None:
 
 def test_a_content_length_over_the_cap_fails_before_the_body() -> None:
     raw = b"HTTP/1.1 200 OK\r\nContent-Length: 5000000\r\n\r\n"
-    with ScriptedServer(once(raw)) as srv, pytest.raises(HttpTooLarge, match="Content-Length"):
+    with (
+        ScriptedServer(once(raw)) as srv,
+        pytest.raises(HttpTooLarge, match="the server announced"),
+    ):
         fetch(srv.url, max_bytes=1000)
 
 

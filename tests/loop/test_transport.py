@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import trustme
 
 from speedlab.fakehub import FakeHub, FakeHubConfig
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError
 from speedlab.loop import HandmadeTransport, HttpClient, gather, run
 
-from ._servers import ScriptedServer, drop, once, redirect_to
+from ._servers import ScriptedServer, drop, keep_alive, once, redirect_to
 
 SEARCH = "/search/repositories"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -105,3 +108,44 @@ def test_redirects_are_handed_to_the_job_not_followed() -> None:
     assert isinstance(reply, HttpResponse)
     assert reply.status == 302
     assert reply.headers["location"] == "http://127.0.0.1:1/elsewhere"
+
+
+def test_the_request_s_size_cap_is_applied_and_reported_as_too_large() -> None:
+    with ScriptedServer(keep_alive(b"x" * 5000)) as server:
+        small = HttpRequest("GET", server.url, HEADERS, timeout=10.0, max_bytes=1000)
+        large = HttpRequest("GET", server.url, HEADERS, timeout=10.0, max_bytes=10_000)
+        first, second = send(small, large)
+    assert isinstance(first, TransportError)
+    assert first.kind == "too_large"
+    assert "1000" in first.message
+    assert isinstance(second, HttpResponse)
+    assert second.body == b"x" * 5000
+
+
+def test_each_ca_file_gets_its_own_client_and_trusts_only_its_ca(tmp_path: Path) -> None:
+    ca, other = trustme.CA(), trustme.CA()
+    ca_file, other_file = str(tmp_path / "ca.pem"), str(tmp_path / "other.pem")
+    ca.cert_pem.write_to_path(ca_file)
+    other.cert_pem.write_to_path(other_file)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+
+    async def main() -> tuple[list[HttpResponse | TransportError], int]:
+        async with HandmadeTransport() as transport:
+            replies = []
+            for trusted in (ca_file, other_file, ca_file, None):
+                request = HttpRequest("GET", server.url, HEADERS, timeout=10.0, ca_file=trusted)
+                replies.append(await transport.send(request))
+            return replies, transport._client_for(ca_file).statistics().connections_opened
+
+    with ScriptedServer(keep_alive(b"over tls"), tls=context) as server:
+        replies, opened = run(main)
+    good, refused, again, system = replies
+    assert isinstance(good, HttpResponse)
+    assert good.body == b"over tls"
+    assert isinstance(refused, TransportError)
+    assert refused.kind == "connection"
+    assert "certificate" in refused.message
+    assert isinstance(again, HttpResponse)
+    assert opened == 1  # the connection verified against ca.pem was reused for ca.pem only
+    assert isinstance(system, TransportError)  # the system store does not know the test CA

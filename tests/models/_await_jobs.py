@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import speedlab.loop
 from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import Await, CallResult, UnitGenerator, UnitOutcome
 
@@ -19,10 +20,25 @@ async def double_later(value: int, seconds: float) -> int:
     return 2 * value
 
 
+async def double_on_speedlab_loop(value: int, seconds: float) -> int:
+    """Wait ``seconds`` on speedlab.loop (the handmade model's loop), then return 2 * ``value``."""
+    await speedlab.loop.sleep(seconds)
+    return 2 * value
+
+
 async def refuse(value: int, seconds: float) -> int:
     """Fail the way a user's coroutine might."""
     await asyncio.sleep(seconds)
     raise ValueError(f"no {value}")
+
+
+async def await_a_future(value: int, seconds: float) -> int:
+    """Await an asyncio future made without a loop: only asyncio's loop can resolve it."""
+    loop = asyncio.new_event_loop()
+    try:
+        return int(await loop.create_future())
+    finally:
+        loop.close()
 
 
 def not_a_coroutine(value: int, seconds: float) -> int:
@@ -52,7 +68,13 @@ class AwaitJob:
         return None
 
     def unit(self, key: str, shared: object) -> UnitGenerator:
-        fn = {"double_later": double_later, "refuse": refuse}.get(self.fn, not_a_coroutine)
+        fns = {
+            "double_later": double_later,
+            "double_on_speedlab_loop": double_on_speedlab_loop,
+            "refuse": refuse,
+            "await_a_future": await_a_future,
+        }
+        fn = fns.get(self.fn, not_a_coroutine)
         reply = yield Await(fn, int(key), self.seconds)
         assert isinstance(reply, CallResult)
         if reply.error is not None:

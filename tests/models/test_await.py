@@ -48,11 +48,17 @@ def test_a_plain_function_in_an_await_fails_the_unit_not_the_run(model: str) -> 
     assert result.records[0].detail.startswith("TypeError")
 
 
+# A coroutine that waits on the model's own loop: asyncio's, or speedlab.loop's for handmade.
+LOOP_COROUTINE = {"handmade": "double_on_speedlab_loop"}
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("model", [m for m, s in MODELS.items() if s.family == "async"])
 def test_async_models_overlap_the_awaits_on_their_loop(model: str) -> None:
-    result = run_model(model, AwaitJob(values=(1, 2, 3, 4), seconds=0.2), concurrency=4)
+    fn = LOOP_COROUTINE.get(model, "double_later")
+    result = run_model(model, AwaitJob(values=(1, 2, 3, 4), seconds=0.2, fn=fn), concurrency=4)
+    assert [r.data["value"] for r in result.records] == [2, 4, 6, 8]
     records = result.records
     # Every unit started before any ended: the four waits were in flight together.
     assert max(r.start for r in records) < min(r.end for r in records)
@@ -64,3 +70,22 @@ def test_async_models_overlap_the_awaits_on_their_loop(model: str) -> None:
 def test_sequential_runs_the_awaits_one_after_another() -> None:
     records = run_model("sequential", AwaitJob(values=(1, 2, 3), seconds=0.05)).records
     assert all(a.end <= b.start for a, b in itertools.pairwise(records))
+
+
+@pytest.mark.timeout(30)
+def test_handmade_refuses_a_coroutine_that_needs_asyncio_s_loop_clearly() -> None:
+    # asyncio.sleep(0.01) asks for asyncio's running loop: there is none on speedlab.loop.
+    result = run_model("handmade", AwaitJob(values=(1, 2), seconds=0.01), concurrency=2)
+    assert [r.status for r in result.records] == ["failed", "failed"]
+    detail = result.records[0].detail
+    assert detail.startswith("LoopError: double_later needs asyncio's event loop")
+    assert "runs only portable coroutines" in detail
+    assert detail.endswith("(RuntimeError: no running event loop)")
+
+
+@pytest.mark.timeout(30)
+def test_handmade_refuses_an_asyncio_future_yielded_to_its_kernel() -> None:
+    result = run_model("handmade", AwaitJob(values=(3,), fn="await_a_future"))
+    detail = result.records[0].detail
+    assert detail.startswith("LoopError: await_a_future needs asyncio's event loop")
+    assert "not a request this kernel understands" in detail

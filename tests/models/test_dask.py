@@ -30,16 +30,12 @@ from speedlab.lesson.primes import is_prime
 from speedlab.models import RunOutOfMemory, StopSignal, dask, run_model
 from speedlab.models._unit import INTERRUPTED
 from tests.models._jobs import MemoryJob, NapJob
+from tests.models.conftest import our_threads
 
 pytestmark = pytest.mark.timeout(60)
 
 NUMBERS = (97, 91, 2**31 - 1, 10**12 + 39, 561, 1, 2)
 DASK_CLI = Path(sys.executable).with_name("dask")
-
-
-def _threads() -> set[threading.Thread]:
-    # distributed keeps one "Dask-Offload" thread for the life of the process, by design.
-    return {t for t in threading.enumerate() if not t.name.startswith("Dask-Offload")}
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +61,9 @@ def observer(cluster: LocalCluster) -> Iterator[Client]:
 def _no_leftovers(cluster: LocalCluster) -> Iterator[None]:
     """The package's check, with the module's cluster allowed to stay: nothing else may."""
     processes = {p.pid for p in multiprocessing.active_children()}
-    threads = _threads()
+    threads = our_threads()
     yield
-    assert _threads() <= threads
+    assert our_threads() <= threads
     assert {p.pid for p in multiprocessing.active_children()} <= processes
 
 

@@ -87,7 +87,7 @@ def test_a_faulty_server_still_ends_with_every_keyword_saved_correctly(
 
 @pytest.mark.slow
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("model", ["threads", "asyncio"])
+@pytest.mark.parametrize("model", ["threads", "asyncio", "handmade"])
 def test_a_rate_limited_run_never_hits_the_limit_after_the_first_window(
     model: str, tmp_path: Path
 ) -> None:
@@ -110,10 +110,10 @@ def test_a_rate_limited_run_never_hits_the_limit_after_the_first_window(
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize("model", ["sequential", "asyncio"])
+@pytest.mark.parametrize("model", ["sequential", "asyncio", "handmade"])
 def test_the_token_never_follows_a_redirect_to_another_origin(model: str, tmp_path: Path) -> None:
-    # requests (sequential) and aiohttp (asyncio) both hand the 307 to the job, which follows
-    # it itself, without the Authorization header, to the other port.
+    # requests (sequential), aiohttp (asyncio) and speedlab.loop's client (handmade) all hand
+    # the 307 to the job, which follows it itself, without the Authorization header.
     with RecordingServer() as other, RecordingServer(target=other.url) as home:
         config = SearchConfig(api=f"{home.url}/redirect", token=TOKEN, out_dir=tmp_path)
         job = GitHubJob(keywords=["torch"], config=config)

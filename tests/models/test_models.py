@@ -37,7 +37,9 @@ from tests.models._jobs import (
 from tests.models._servers import RecordingServer
 
 ALL = list(models_for("io"))  # the CPU-only models have their own tests
-CONCURRENT = ["threads", "processes", "asyncio"]
+CONCURRENT = [m for m in ALL if MODELS[m].family != "sequential"]
+# What each family calls its workers: "main", "thread-3" or "pid 1234", "task-7".
+PREFIX = {"sequential": "main", "executor": "thread-", "async": "task-"}
 TOKEN = "tok_models_7f3a9c"
 
 
@@ -75,10 +77,9 @@ def test_sleep_job_gives_one_done_record_per_unit_in_job_order(model: str) -> No
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.parametrize(
-    ("model", "prefix"), [("sequential", "main"), ("threads", "thread-"), ("asyncio", "task-")]
-)
-def test_worker_labels_name_the_model_s_workers(model: str, prefix: str) -> None:
+@pytest.mark.parametrize("model", [m for m in ALL if m != "processes"])
+def test_worker_labels_name_the_model_s_workers(model: str) -> None:
+    prefix = PREFIX[MODELS[model].family]
     result = run_model(model, SleepJob(count=4, seconds=0), concurrency=_concurrency(model, 2))
     assert result.workers
     assert all(w.startswith(prefix) for w in result.workers)
@@ -426,14 +427,14 @@ def test_a_stop_set_before_the_run_starts_no_unit(model: str) -> None:
 
 
 @pytest.mark.parametrize("model", ALL)
-def test_blocking_calls_run_off_the_event_loop_only_under_asyncio(model: str) -> None:
+def test_blocking_calls_run_off_the_event_loop_only_under_async_models(model: str) -> None:
     result = run_model(model, CallJob(keys=("a", "b")), concurrency=_concurrency(model, 2))
     assert [r.status for r in result.records] == ["done", "done"]
     # The exception a call raised comes back in its CallResult, it does not crash the unit.
     assert [r.detail for r in result.records] == ["PermissionError", "PermissionError"]
     for record in result.records:
         thread, pid = record.data["thread"], record.data["pid"]
-        if model == "asyncio":
+        if MODELS[model].family == "async":
             assert thread != threading.main_thread().name  # a worker thread, not the loop's
             assert pid == os.getpid()
         elif model == "processes":

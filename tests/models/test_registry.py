@@ -28,9 +28,11 @@ def test_every_registered_model_loads_its_module_s_run_function() -> None:
 
 
 def test_models_for_a_workload_keep_the_registry_s_order() -> None:
-    assert models_for("io") == ("sequential", "threads", "processes", "asyncio")
-    assert models_for("cpu") == MODEL_NAMES  # every model computes; two only that
+    assert models_for("io") == ("sequential", "threads", "processes", "asyncio", "handmade")
+    # Every model but handmade computes (it would repeat asyncio's row); two only compute.
+    assert models_for("cpu") == tuple(m for m in MODEL_NAMES if m != "handmade")
     assert set(models_for("cpu")) - set(models_for("io")) == {"asyncio-processes", "dask"}
+    assert set(models_for("io")) - set(models_for("cpu")) == {"handmade"}
     with pytest.raises(UsageError, match="unknown workload 'gpu'"):
         models_for("gpu")  # type: ignore[arg-type]
 
@@ -60,6 +62,8 @@ def test_sequential_refuses_a_concurrency_above_one() -> None:
     assert run_model("sequential", SleepJob(count=1, seconds=0), concurrency=1).done == 1
 
 
-@pytest.mark.parametrize(("model", "default"), [("threads", 16), ("asyncio", 100)])
+@pytest.mark.parametrize(
+    ("model", "default"), [("threads", 16), ("asyncio", 100), ("handmade", 100)]
+)
 def test_default_concurrency_is_the_named_constant(model: str, default: int) -> None:
     assert run_model(model, SleepJob(count=1, seconds=0)).concurrency == default

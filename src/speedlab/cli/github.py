@@ -20,6 +20,7 @@ import typer
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab._exceptions import UsageError
 from speedlab._text import NO_SECRETS, Redactor, plural
+from speedlab._trust import CA_FILE_ENV, ca_file_from_env
 from speedlab.cli._signals import interrupt_exit_code
 from speedlab.jobs.github.query import (
     DEFAULT_API_URL,
@@ -158,6 +159,17 @@ def github(
             show_default=False,
         ),
     ] = DEFAULT_API_URL,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file",
+            metavar="PATH",
+            help="A PEM file of CA certificates to trust for HTTPS instead of the default "
+            f"store (a company proxy's CA, a test CA); default: ${CA_FILE_ENV} if set. "
+            "Certificates and host names are always verified, under every model.",
+            show_default=False,
+        ),
+    ] = None,
     token_env: Annotated[
         str | None,
         typer.Option(
@@ -260,6 +272,10 @@ def github(
 
       speedlab fakehub --port 8000 &
       speedlab github --api http://127.0.0.1:8000 --concurrency 8
+
+    Over HTTPS with a CA of your own:
+
+      speedlab github --api https://127.0.0.1:8443 --ca-file ca.pem
     """
     # Imported here, not at the top: `speedlab --help` must not pay for the job and rich.
     from speedlab.jobs.github.job import GitHubJob
@@ -279,6 +295,7 @@ def github(
         out_dir=out,
         seed=seed,
         max_response_bytes=max_response_bytes,
+        ca_file=str(ca_file) if ca_file is not None else ca_file_from_env(),
     )
     redactor = Redactor(config.token.reveal()) if config.token is not None else NO_SECRETS
     job = GitHubJob(

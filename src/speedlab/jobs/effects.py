@@ -63,7 +63,9 @@ class HttpRequest:
     the unit decides, so that credentials never leave their origin. ``timeout`` bounds the whole
     exchange (connect, headers and body); ``max_bytes`` bounds the body, compressed and
     decompressed, while it is read (None: ``DEFAULT_MAX_RESPONSE_BYTES``); a larger body is a
-    ``TransportError("too_large")``.
+    ``TransportError("too_large")``. ``ca_file`` names a PEM file of the CA certificates to
+    trust for HTTPS instead of the default store (None: the default), so that a transport stays
+    job-agnostic (``--ca-file``).
 
     ``admit``, if given, is asked once more when the connection is open, right before the
     request's first byte is written: it returns 0 to send, or the seconds the unit must still
@@ -78,6 +80,7 @@ class HttpRequest:
     timeout: float
     max_bytes: int | None = None
     admit: Callable[[], float] | None = field(default=None, compare=False)
+    ca_file: str | None = None
 
     def __repr__(self) -> str:
         # Headers may hold a token: never let them reach a log through repr().

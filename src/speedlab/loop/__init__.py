@@ -5,11 +5,13 @@ real loop: tasks, time, synchronisation and sockets, then TLS and an HTTP/1.1 cl
 
 - the kernel: :func:`run`, :class:`Kernel` and its :class:`KernelStatistics`;
 - tasks: :func:`spawn`, :class:`Task` (``join``, ``cancel``), :func:`current_task`, :func:`gather`;
+- from synchronous code on the kernel's thread: :func:`spawn_nowait`, ``Task.cancel_nowait``,
+  ``Event.set_nowait``; from any thread: ``Kernel.call_threadsafe`` (the kernel's doorbell);
 - time: :func:`sleep`, :func:`timeout_after`, :func:`timeout_at`, the clocks;
 - sync: :class:`Event`, :class:`Queue`;
 - sockets: :func:`wait_readable`, :func:`wait_writable`, :func:`open_tcp_stream`,
-  :class:`SocketStream`, :class:`TlsStream` (``ssl.SSLObject`` over memory buffers),
-  :func:`run_in_thread`;
+  :class:`SocketStream`, :class:`TlsStream` (``ssl.SSLObject`` over memory buffers);
+- threads: :func:`run_in_thread` (one call), :class:`WorkerThreads` (reused threads);
 - HTTP/1.1: :class:`HttpClient` (h11 framing, keep-alive pool, gzip, caps, deadlines,
   optional redirects) and :class:`HandmadeTransport`, the engine's transport on top of it.
 
@@ -45,7 +47,8 @@ from speedlab.loop._io import (
 from speedlab.loop._pool import DEFAULT_KEEPALIVE_EXPIRY, DEFAULT_POOL_SIZE, PoolStatistics
 from speedlab.loop._run import Kernel, KernelStatistics, run
 from speedlab.loop._sync import Event, Queue, gather
-from speedlab.loop._task import Task, current_task, spawn
+from speedlab.loop._task import Task, current_task, spawn, spawn_nowait
+from speedlab.loop._threads import DEFAULT_MAX_THREADS, ThreadStatistics, WorkerThreads
 from speedlab.loop._time import (
     Clock,
     MonotonicClock,
@@ -65,6 +68,7 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_KEEPALIVE_EXPIRY",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_THREADS",
     "DEFAULT_POOL_SIZE",
     "DEFAULT_REQUEST_TIMEOUT",
     "MAX_REDIRECTS",
@@ -83,9 +87,11 @@ __all__ = [
     "SocketStream",
     "Task",
     "TaskTimeout",
+    "ThreadStatistics",
     "TimeoutScope",
     "TlsStream",
     "VirtualClock",
+    "WorkerThreads",
     "create_ssl_context",
     "current_task",
     "current_time",
@@ -96,6 +102,7 @@ __all__ = [
     "sleep",
     "sleep_until",
     "spawn",
+    "spawn_nowait",
     "timeout_after",
     "timeout_at",
     "wait_readable",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from speedlab._exceptions import (
@@ -48,7 +48,12 @@ from speedlab.loop._pool import (
 from speedlab.loop._time import current_time, timeout_after
 from speedlab.loop._tls import Stream, TlsStream, create_ssl_context
 
-__all__ = ["DEFAULT_REQUEST_TIMEOUT", "ClientStatistics", "HttpClient"]
+__all__ = [
+    "DEFAULT_REQUEST_TIMEOUT",
+    "ClientStatistics",
+    "HttpClient",
+    "RequestDeferred",
+]
 
 #: Seconds for a whole response (connect, headers and body) unless the caller says otherwise.
 DEFAULT_REQUEST_TIMEOUT = 30.0
@@ -78,6 +83,10 @@ class _Connection:
 
     def close(self) -> None:
         self.stream.close()
+
+
+class RequestDeferred(Exception):
+    """``admit`` said to wait: the request was not sent, its connection kept."""
 
 
 class HttpClient:
@@ -131,6 +140,7 @@ class HttpClient:
         timeout: float | None = None,
         max_bytes: int | None = None,
         follow_redirects: bool | None = None,
+        admit: Callable[[], float] | None = None,
     ) -> Response:
         """Send one request and return the whole response.
 
@@ -144,6 +154,9 @@ class HttpClient:
                 client's).
             max_bytes: Size cap for the body (default: the client's).
             follow_redirects: Override the client's choice for this request.
+            admit: Asked once the connection is open, right before the first byte is
+                written: 0 to send, or seconds still to wait (a rate limit's pause began
+                meanwhile), and then nothing is sent and ``RequestDeferred`` is raised.
 
         Returns:
             Status, headers (lower-case names, repeats joined with ", "), decoded body and
@@ -155,6 +168,7 @@ class HttpClient:
                 the certificate or host name did not verify).
             HttpProtocolError: A malformed response, or too many redirects.
             HttpTooLarge: The body passed ``max_bytes``.
+            RequestDeferred: ``admit`` said to wait; nothing was sent.
             ValueError: A bad URL or header.
         """
         if self._closed:
@@ -168,7 +182,7 @@ class HttpClient:
         try:
             async with timeout_after(None if math.isinf(limit) else limit):
                 for hop in range(MAX_REDIRECTS + 1):
-                    response = await self._exchange(prepared, cap)
+                    response = await self._exchange(prepared, cap, admit if hop == 0 else None)
                     target = redirect_target(prepared, response) if follow else None
                     if target is None:
                         self._responses += 1
@@ -192,9 +206,19 @@ class HttpClient:
         """``request("GET", url, ...)``: same options, same errors."""
         return await self.request("GET", url, **options)  # type: ignore[arg-type]
 
-    async def _exchange(self, request: PreparedRequest, max_bytes: int) -> Response:
+    async def _exchange(
+        self,
+        request: PreparedRequest,
+        max_bytes: int,
+        admit: Callable[[], float] | None = None,
+    ) -> Response:
         """One request and response on a pooled or new connection; reuse it if it stays open."""
         connection = await self._connection(request.origin)
+        if admit is not None and admit() > 0:
+            # Unused: it goes back to the pool as it came out.
+            for extra in self._pool.put(request.origin, connection, await current_time()):
+                extra.close()
+            raise RequestDeferred("held back: the rate limit paused meanwhile")
         self._exchanges += 1
         try:
             http, stream = connection.http, connection.stream
@@ -235,8 +259,14 @@ class HttpClient:
         self._opened += 1
         if origin.scheme == "http":
             return tcp
-        if self._ssl_context is None:
-            self._ssl_context = create_ssl_context(ca_file=self._ca_file)
+        try:
+            if self._ssl_context is None:
+                self._ssl_context = create_ssl_context(ca_file=self._ca_file)
+        except OSError as exc:  # ssl.SSLError too: a CA file without a certificate
+            tcp.close()
+            raise HttpTlsError(
+                f"cannot use the CA file {self._ca_file!r}: {_describe(exc)}"
+            ) from exc
         try:
             return await TlsStream.wrap(tcp, self._ssl_context, origin.host)
         except ssl.SSLError as exc:

@@ -206,7 +206,7 @@ class BodyDecoder:
         """
         self.received += len(data)
         if self.received > self.max_bytes:
-            raise HttpTooLarge(f"response body passed {self.max_bytes} bytes on the wire")
+            raise HttpTooLarge(f"more than {self.max_bytes} bytes received, the limit")
         if self._inflater is None:
             self._keep(bytes(data))
             return
@@ -225,7 +225,7 @@ class BodyDecoder:
     def _keep(self, piece: bytes) -> None:
         self._decoded += len(piece)
         if self._decoded > self.max_bytes:
-            raise HttpTooLarge(f"response body passed {self.max_bytes} bytes once decompressed")
+            raise HttpTooLarge(f"more than {self.max_bytes} bytes once decompressed")
         if piece:
             self._parts.append(piece)
 
@@ -330,7 +330,9 @@ class Http11Connection:
         self._headers = headers = _join_headers(head.headers)
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self._max_bytes:
-            raise HttpTooLarge(f"Content-Length {length} is over the cap of {self._max_bytes}")
+            raise HttpTooLarge(
+                f"the server announced {length} bytes, more than the limit of {self._max_bytes}"
+            )
         self._decoder = BodyDecoder(headers.get("content-encoding", ""), self._max_bytes)
 
     def response(self) -> Response:

@@ -1,4 +1,4 @@
-"""Ctrl-C for the kernel: raise ``KeyboardInterrupt`` in task code, never in the kernel's own.
+"""Ctrl-C and SIGTERM for the kernel: raise in task code, never in the kernel's own.
 
 Python's default SIGINT handler raises ``KeyboardInterrupt`` wherever the main thread happens to
 be. Inside a task that is what we want: the task stops at once (even in a long computation) and
@@ -6,26 +6,27 @@ the kernel cancels the others. Inside the kernel's bookkeeping (between popping 
 resuming it, half-way through a selector update) it would leave the queues inconsistent, and in
 ``select`` it would skip the orderly shutdown. So while a kernel runs, :class:`SigintGuard`
 replaces the handler with one that looks at the interrupted frame: in task code it raises as
-usual; in kernel code (``select`` included) it only sets a flag and writes a byte to a socket
-the selector watches, so that a blocked ``select`` returns and the kernel raises
+usual; in kernel code (``select`` included) it only sets a flag and rings the kernel's doorbell
+(:mod:`speedlab.loop._doorbell`), so that a blocked ``select`` returns and the kernel raises
 ``KeyboardInterrupt`` itself at a safe point, then cancels every task and lets them clean up.
 
 The guard is used only on the main thread and only when SIGINT still has Python's default
-handler; a program that installed its own keeps it.
+handler; a program that installed its own keeps it. SIGTERM's default ends the process at once;
+a program that gave it a Python handler (the command raises ``KeyboardInterrupt`` from it, so
+that SIGTERM stops a run like Ctrl-C) has that handler called the same way: at once in task
+code, at the kernel's next safe point otherwise.
 """
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import selectors
 import signal
-import socket
 import threading
+from collections.abc import Callable
 from types import CodeType, FrameType, TracebackType
 from typing import Any
 
-__all__ = ["SigintGuard"]
+__all__ = ["SignalGuard"]
 
 # A frame of a coroutine (async def or @types.coroutine generator) belongs to a task.
 _TASK_FLAGS = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE
@@ -47,40 +48,35 @@ def in_task_code(frame: FrameType | None, kernel_codes: frozenset[CodeType]) -> 
     return False
 
 
-class SigintGuard:
-    """Install the kernel-aware SIGINT handler for the duration of a ``with`` block.
+class SignalGuard:
+    """Install the kernel-aware SIGINT (and SIGTERM) handlers for a ``with`` block.
 
     Args:
-        selector: The kernel's selector; the guard registers its wake-up socket there with
-            ``data=None`` (the kernel calls :meth:`drain` when it is readable).
+        wake: Wakes the kernel from ``select`` (its doorbell's ``ring``); safe in a handler.
         kernel_codes: Code objects of the kernel's methods.
     """
 
-    def __init__(self, selector: selectors.BaseSelector, kernel_codes: frozenset[CodeType]) -> None:
-        self._selector = selector
+    def __init__(self, wake: Callable[[], None], kernel_codes: frozenset[CodeType]) -> None:
+        self._wake = wake
         self._codes = kernel_codes
-        self._pair: tuple[socket.socket, socket.socket] | None = None
         self._previous: Any = None
         self._installed = False
+        self._term: Callable[[int, FrameType | None], Any] | None = None  # the program's
         #: Set by a SIGINT that arrived in kernel code; the kernel raises and clears it.
         self.interrupted = False
+        #: A SIGTERM that arrived in kernel code: the kernel calls :meth:`deliver` for it.
+        self.terminated = False
 
-    def __enter__(self) -> SigintGuard:
-        if (
-            threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-        ):
-            if self._pair is None:
-                self._pair = socket.socketpair()
-                for sock in self._pair:
-                    sock.setblocking(False)
-            try:
-                self._selector.register(self._pair[0], selectors.EVENT_READ, None)
-            except KeyError:  # a socket closed earlier left its number in the selector
-                self._selector.unregister(self._pair[0].fileno())
-                self._selector.register(self._pair[0], selectors.EVENT_READ, None)
+    def __enter__(self) -> SignalGuard:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             self._previous = signal.signal(signal.SIGINT, self._handle)
             self._installed = True
+        term = signal.getsignal(signal.SIGTERM)
+        if callable(term):  # a Python handler (SIG_DFL and SIG_IGN are plain numbers)
+            self._term = term
+            signal.signal(signal.SIGTERM, self._handle_term)
         return self
 
     def __exit__(
@@ -92,34 +88,32 @@ class SigintGuard:
         if self._installed:
             self._installed = False
             signal.signal(signal.SIGINT, self._previous)
-            assert self._pair is not None
-            self._selector.unregister(self._pair[0])
-            self.drain()
+        term, self._term = self._term, None
+        if term is not None:
+            signal.signal(signal.SIGTERM, term)
         if self.interrupted:  # Ctrl-C arrived after the kernel's last look: do not lose it
             self.interrupted = False
             if exc is None:
                 raise KeyboardInterrupt
+        if self.terminated and exc is None and term is not None:
+            self.terminated = False
+            term(signal.SIGTERM, None)
 
     def _handle(self, _signum: int, frame: FrameType | None) -> None:
         if in_task_code(frame, self._codes):
             raise KeyboardInterrupt
         self.interrupted = True
-        if self._pair is not None:
-            with contextlib.suppress(OSError):  # a full buffer: select returns anyway
-                self._pair[1].send(b"\0")
+        self._wake()
 
-    def drain(self) -> None:
-        """Empty the wake-up socket."""
-        if self._pair is not None:
-            try:
-                while self._pair[0].recv(4096):
-                    pass
-            except OSError:  # BlockingIOError: empty
-                pass
+    def _handle_term(self, signum: int, frame: FrameType | None) -> None:
+        if in_task_code(frame, self._codes) and self._term is not None:
+            self._term(signum, frame)
+            return
+        self.terminated = True
+        self._wake()
 
-    def close(self) -> None:
-        """Close the wake-up sockets (safe to call twice)."""
-        pair, self._pair = self._pair, None
-        if pair is not None:
-            for sock in pair:
-                sock.close()
+    def deliver(self) -> None:
+        """Call the program's SIGTERM handler now, at the kernel's safe point (it may raise)."""
+        self.terminated = False
+        if self._term is not None:
+            self._term(signal.SIGTERM, None)

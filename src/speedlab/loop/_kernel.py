@@ -7,6 +7,9 @@ queue that another task will wake (events, queues, joins). Each turn of
 :meth:`KernelCore._cycle` waits for I/O or time, makes woken tasks ready, and resumes every task
 that was ready, in order.
 
+Other threads get in only through the doorbell: :meth:`KernelCore.call_threadsafe` queues a
+callback that runs on the kernel's thread and acts on tasks through ``answer_nowait``.
+
 It is built for speed where it counts: a ``deque`` ready queue, ``sleep(0)`` as a bare
 ``None`` request (no allocation, no handler call), no ``select`` call while tasks are ready and
 no socket is waited on, and stale timers dropped lazily instead of searched for.
@@ -22,21 +25,24 @@ import itertools
 import selectors
 from asyncio import CancelledError
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from selectors import EVENT_READ, EVENT_WRITE
 from typing import Any
 
 from speedlab._exceptions import LoopError
-from speedlab.loop._task import Task
+from speedlab.loop._doorbell import Doorbell
+from speedlab.loop._task import Task, describe_tasks
 from speedlab.loop._time import Clock, MonotonicClock, TaskTimeout, TimeoutScope
-from speedlab.loop._traps import Request
+from speedlab.loop._traps import CANCEL, CLOCK, SPAWN, WAKE, Request
 
-__all__ = ["KernelCore", "describe_tasks"]
+__all__ = ["KernelCore"]
 
 # Returned by a request handler that parked the task: resume nothing now.
 _SUSPENDED: Any = object()
 # Stale timer entries tolerated before the heap is rebuilt without them.
 _STALE_TIMERS_LIMIT = 64
+# The requests synchronous code may have answered at once (answer_nowait): none of them blocks.
+_NOWAIT = frozenset({SPAWN, CLOCK, WAKE, CANCEL})
 
 
 class _Watch:
@@ -68,7 +74,10 @@ class KernelCore:
         self._tasks: set[Task[Any]] = set()
         self._failed: list[Task[Any]] = []  # tasks that raised: someone must see the error
         self._watches: dict[int, _Watch] = {}  # by file descriptor, as the selector has them
-        self._io_count = 0  # tasks waiting in the selector (the SIGINT socket not counted)
+        self._io_count = 0  # tasks waiting in the selector (the doorbell not counted)
+        self._current: Task[Any] | None = None  # the task being resumed, while it runs
+        self._doorbell = Doorbell()  # in the selector with data=None: no task waits on it
+        self._selector.register(self._doorbell.socket, EVENT_READ, None)
         self._crash: BaseException | None = None  # KeyboardInterrupt/SystemExit from a task
         self._spawned = self._switches = self._requests = self._timers_set = 0
         self._timeouts = self._waits = self._polls = self._io_waits = 0
@@ -86,13 +95,38 @@ class KernelCore:
             self._on_timeout_clear,
         )
 
-    def _on_wakeup_socket(self) -> None:
-        """A selector entry with no waiters became readable: the SIGINT guard's (subclass)."""
+    def call_threadsafe(self, fn: Callable[..., object], *args: Any) -> None:
+        """Run ``fn(*args)`` on the kernel's thread at its next turn; callable from any thread.
+
+        It runs between two turns, not in a task: it must not block; it acts on tasks with
+        ``Event.set_nowait``, ``Task.cancel_nowait``, ``spawn_nowait``. Its errors are logged.
+
+        Raises:
+            LoopError: The kernel is closed.
+        """
+        self._doorbell.call_threadsafe(fn, *args)
+
+    def answer_nowait(self, request: tuple[Any, ...]) -> Any:
+        """Answer a request that never blocks (spawn, clock, wake, cancel) for synchronous code.
+
+        Synchronous code on the kernel's thread (a callback, a plain function a task calls)
+        cannot await the trap; these requests park nobody, so they are answered in place.
+
+        Raises:
+            LoopError: A request that blocks (it must be awaited).
+            BaseException: What the request raises (``CancelledError`` when the running task
+                cancels itself).
+        """
+        if request[0] not in _NOWAIT:
+            raise LoopError(f"request {request[0]!r} may block: only a task can await it")
+        return self._handlers[request[0]](self._current, request)
 
     # ---------------------------------------------------------------- the loop
 
     def _cycle(self) -> None:
         """One turn: wait for I/O or time, fire due timers, resume every task that is ready."""
+        if self._doorbell.inbox:  # callbacks from other threads first: they may wake tasks
+            self._doorbell.run_callbacks()
         ready = self._ready
         timers = self._timers
         clock = self._clock
@@ -124,7 +158,7 @@ class KernelCore:
         count = len(ready)
         self._switches += count
         for _ in range(count):
-            task = popleft()
+            task = self._current = popleft()
             try:
                 if task._throw is None:
                     request: Request = task._coro.send(None)
@@ -151,6 +185,7 @@ class KernelCore:
                 self._finish(task, stop.value, None)
             except BaseException as error:
                 self._finish(task, None, error)
+        self._current = None
 
     def _fire_timers(self, now: float) -> None:
         timers = self._timers
@@ -166,8 +201,9 @@ class KernelCore:
     def _dispatch_io(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
         for key, mask in events:
             watch = key.data
-            if watch is None:  # the SIGINT guard's wake-up socket
-                self._on_wakeup_socket()
+            if watch is None:  # the doorbell: callbacks from other threads, or Ctrl-C
+                self._doorbell.drain()
+                self._doorbell.run_callbacks()
                 continue
             reader, writer = watch.reader, watch.writer
             if reader is not None and mask & selectors.EVENT_READ:
@@ -357,13 +393,6 @@ class KernelCore:
         if scope.active:
             scope.active = False
             self._stale += 1
-
-
-def describe_tasks(tasks: Iterable[Task[Any]], shown: int = 5) -> str:
-    """Name a few tasks for a log line: the first ``shown`` by id, then how many more."""
-    ordered = sorted(tasks, key=lambda t: t.id)
-    more = f" and {len(ordered) - shown} more" if len(ordered) > shown else ""
-    return ", ".join(repr(t) for t in ordered[:shown]) + more
 
 
 def _live(entry: tuple[float, int, Any, int | None]) -> bool:

@@ -22,26 +22,23 @@ cleanly, like ``asyncio.run`` but stricter:
 from __future__ import annotations
 
 import logging
-import threading
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from speedlab._exceptions import LoopError
-from speedlab.loop._interrupt import SigintGuard
-from speedlab.loop._kernel import KernelCore, describe_tasks
-from speedlab.loop._task import Task, as_coroutine
+from speedlab.loop._interrupt import SignalGuard
+from speedlab.loop._kernel import KernelCore
+from speedlab.loop._task import Task, as_coroutine, describe_tasks
 from speedlab.loop._time import Clock
+from speedlab.loop._traps import running_kernel, set_running_kernel
 
 __all__ = ["Kernel", "KernelStatistics", "run"]
 
 T = TypeVar("T")
 
 log = logging.getLogger("speedlab.loop")
-
-# The kernel running in this thread, so that run() inside run() is refused.
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -80,12 +77,9 @@ class Kernel(KernelCore):
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         super().__init__(clock=clock)
-        self._guard = SigintGuard(self._selector, _KERNEL_CODES)
+        self._guard = SignalGuard(self._doorbell.ring, _KERNEL_CODES)
         self._closed = False
         self._leftovers = self._unretrieved = 0
-
-    def _on_wakeup_socket(self) -> None:
-        self._guard.drain()
 
     def run(self, main: Callable[..., Awaitable[T]] | Coroutine[Any, Any, T], *args: Any) -> T:
         """Run ``main(*args)`` as a task until it ends; cancel and finish what it left behind.
@@ -103,10 +97,10 @@ class Kernel(KernelCore):
         """
         if self._closed:
             raise LoopError("this kernel is closed")
-        if getattr(_local, "kernel", None) is not None:
+        if running_kernel() is not None:
             raise LoopError("a kernel is already running in this thread")
         coro = as_coroutine(main, args)
-        _local.kernel = self
+        set_running_kernel(self)
         try:
             with self._guard:
                 task: Task[T] = self._new_task(coro, None)
@@ -117,14 +111,17 @@ class Kernel(KernelCore):
                     if crash is not None and crash is not task._exception:
                         raise crash  # another task was interrupted as main finished
                 except BaseException as exc:
-                    self._stop_all(f"the run is ending with {type(exc).__name__}")
+                    # Ctrl-C or main's own error: the caller hears of it, a log line would
+                    # only repeat it (on a terminal, under the command's own message).
+                    self._stop_all(f"the run is ending with {type(exc).__name__}", logging.DEBUG)
                     raise
                 leftovers = [t for t in self._tasks if not t._done]
                 if leftovers:
                     self._leftovers += len(leftovers)
-                    self._stop_all(f"main returned with tasks left: {describe_tasks(leftovers)}")
+                    left = describe_tasks(leftovers)
+                    self._stop_all(f"main returned with tasks left: {left}", logging.WARNING)
         finally:
-            _local.kernel = None
+            set_running_kernel(None)
             if not self._tasks:  # every entry left on the heap belongs to a finished task
                 self._timers.clear()
                 self._stale = 0
@@ -156,12 +153,12 @@ class Kernel(KernelCore):
         Raises:
             LoopError: Called from inside this kernel's own run.
         """
-        if getattr(_local, "kernel", None) is self:
+        if running_kernel() is self:
             raise LoopError("a kernel cannot be closed while it runs")
         if not self._closed:
             self._closed = True
-            self._guard.close()
             self._selector.close()
+            self._doorbell.close()
 
     def __enter__(self) -> Kernel:
         return self
@@ -180,14 +177,16 @@ class Kernel(KernelCore):
             if guard.interrupted:
                 guard.interrupted = False
                 raise KeyboardInterrupt
+            if guard.terminated:
+                guard.deliver()  # the program's SIGTERM handler: it raises, or it was enough
             self._cycle()
 
-    def _stop_all(self, reason: str) -> None:
+    def _stop_all(self, reason: str, level: int) -> None:
         """Cancel every live task and run until all have finished; force-close on trouble."""
         alive = [t for t in self._tasks if not t._done]
         if not alive:
             return
-        log.warning("speedlab.loop: cancelling %d task(s): %s", len(alive), reason)
+        log.log(level, "speedlab.loop: cancelling %d task(s): %s", len(alive), reason)
         for task in alive:
             self._cancel(task, CancelledError(reason))
         try:

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from speedlab.loop._task import Task, is_coroutine, spawn
 from speedlab.loop._time import timeout_after
-from speedlab.loop._traps import Waiters, trap_park, trap_wake
+from speedlab.loop._traps import WAKE, Waiters, request_nowait, trap_park, trap_wake
 
 __all__ = ["Event", "Queue", "gather"]
 
@@ -57,6 +57,16 @@ class Event:
         self._flag = True
         if self._waiters:
             await trap_wake(self._waiters, -1)
+
+    def set_nowait(self) -> None:
+        """Set the event from synchronous code on the kernel's thread (a callback, a hook).
+
+        Raises:
+            LoopError: Waiters must be woken and no kernel runs on this thread.
+        """
+        self._flag = True
+        if self._waiters:
+            request_nowait((WAKE, self._waiters, -1))
 
     async def wait(self, *, timeout: float | None = None) -> None:
         """Block until the event is set (return at once if it already is).

@@ -16,16 +16,33 @@ from __future__ import annotations
 import itertools
 from asyncio import CancelledError
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from inspect import CO_ITERABLE_COROUTINE
 from types import CoroutineType, GeneratorType
 from typing import Any, Generic, TypeVar, cast
 
 from speedlab._exceptions import LoopError
 from speedlab.loop._time import timeout_after
-from speedlab.loop._traps import Waiters, trap_cancel, trap_current, trap_park, trap_spawn
+from speedlab.loop._traps import (
+    CANCEL,
+    SPAWN,
+    Waiters,
+    request_nowait,
+    trap_cancel,
+    trap_current,
+    trap_park,
+    trap_spawn,
+)
 
-__all__ = ["Task", "as_coroutine", "current_task", "is_coroutine", "spawn"]
+__all__ = [
+    "Task",
+    "as_coroutine",
+    "current_task",
+    "describe_tasks",
+    "is_coroutine",
+    "spawn",
+    "spawn_nowait",
+]
 
 T = TypeVar("T")
 
@@ -201,6 +218,23 @@ class Task(Generic[T]):
                 raise error
         return delivered
 
+    def cancel_nowait(self) -> bool:
+        """Cancel the task from synchronous code on the kernel's thread, without waiting.
+
+        For callbacks and plain functions, which cannot await :meth:`cancel`: the task sees
+        ``CancelledError`` at its current (or next) await; ``join`` or ``wait_done`` it to know
+        when its clean-up is over.
+
+        Returns:
+            True if the cancellation reached a task that was still running.
+
+        Raises:
+            LoopError: No kernel runs on this thread.
+            CancelledError: The running task cancelled itself (raised right here).
+        """
+        delivered: bool = request_nowait((CANCEL, self, CancelledError(f"{self.name} cancelled")))
+        return delivered
+
     def __await__(self) -> Generator[Any, Any, T]:
         return self.join().__await__()
 
@@ -229,6 +263,36 @@ def spawn(
     return trap_spawn(as_coroutine(fn, args), name)
 
 
+def spawn_nowait(
+    fn: Callable[..., Awaitable[T]] | Coroutine[Any, Any, T], *args: Any, name: str | None = None
+) -> Task[T]:
+    """Start ``fn(*args)`` as a new task from synchronous code on the kernel's thread.
+
+    The same as ``await spawn(...)``, for callbacks and plain functions, which cannot await.
+
+    Returns:
+        The new task (it runs when the kernel next turns).
+
+    Raises:
+        LoopError: No kernel runs on this thread.
+        TypeError: ``fn`` is not an async function or a coroutine.
+    """
+    coro = as_coroutine(fn, args)
+    try:
+        task: Task[T] = request_nowait((SPAWN, coro, name))
+    except BaseException:
+        coro.close()  # never started: no "never awaited" warning on top of the error
+        raise
+    return task
+
+
 async def current_task() -> Task[Any]:
     """Return the task that is running this code."""
     return await trap_current()
+
+
+def describe_tasks(tasks: Iterable[Task[Any]], shown: int = 5) -> str:
+    """Name a few tasks for a log line: the first ``shown`` by id, then how many more."""
+    ordered = sorted(tasks, key=lambda t: t.id)
+    more = f" and {len(ordered) - shown} more" if len(ordered) > shown else ""
+    return ", ".join(repr(t) for t in ordered[:shown]) + more

@@ -13,16 +13,24 @@ answered at once and the task goes on without a switch.
 
 The small typed helpers below only build the request tuple and return :func:`trap`'s
 generator: no extra coroutine frame on the hot paths.
+
+Synchronous code on the kernel's thread (a callback from another thread, a plain function a
+task calls) cannot await. For the requests that never block, :func:`request_nowait` is the
+side door: it hands the request to the kernel running on this thread, which answers in place.
 """
 
 from __future__ import annotations
 
+import threading
 import types
 from collections import deque
 from collections.abc import Awaitable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from speedlab._exceptions import LoopError
+
 if TYPE_CHECKING:
+    from speedlab.loop._kernel import KernelCore
     from speedlab.loop._task import Task
     from speedlab.loop._time import TimeoutScope
 
@@ -40,6 +48,9 @@ __all__ = [
     "WAKE",
     "Request",
     "Waiters",
+    "request_nowait",
+    "running_kernel",
+    "set_running_kernel",
     "trap",
     "trap_cancel",
     "trap_clock",
@@ -144,3 +155,30 @@ def trap_timeout_set(scope: TimeoutScope, when: float, *, absolute: bool) -> Awa
 def trap_timeout_clear(scope: TimeoutScope) -> Awaitable[None]:
     """Disarm ``scope``'s deadline."""
     return trap((TIMEOUT_CLEAR, scope))
+
+
+# The kernel running on each thread: what request_nowait() asks, and run-in-run is refused by.
+_running = threading.local()
+
+
+def running_kernel() -> KernelCore | None:
+    """Return the kernel running on this thread, if one is."""
+    kernel: KernelCore | None = getattr(_running, "kernel", None)
+    return kernel
+
+
+def set_running_kernel(kernel: KernelCore | None) -> None:
+    """Record the kernel that starts (or, with None, stops) running on this thread."""
+    _running.kernel = kernel
+
+
+def request_nowait(request: tuple[Any, ...]) -> Any:
+    """Have a request that never blocks (spawn, clock, wake, cancel) answered synchronously.
+
+    Raises:
+        LoopError: No kernel runs on this thread, or the request could block.
+    """
+    kernel = running_kernel()
+    if kernel is None:
+        raise LoopError("no speedlab.loop kernel runs on this thread")
+    return kernel.answer_nowait(request)

@@ -4,8 +4,8 @@ Every model has one signature, ``run(job, *, concurrency=None, on_event=None, st
 RunResult``; ``run_model(name, job)`` picks one by name from the registry, ``MODELS``, and
 ``models_for("io")`` / ``models_for("cpu")`` say which are offered for which kind of job. Two
 families share the work: executor models (threads, processes, dask) over a
-``concurrent.futures.Executor``, and async models (asyncio, asyncio-processes) over an event
-loop's primitives; both drive a unit's generator with one of two drivers.
+``concurrent.futures.Executor``, and async models (asyncio, handmade, asyncio-processes) over
+an event loop's primitives; both drive a unit's generator with one of two drivers.
 
     >>> from speedlab.jobs.sleep import SleepJob
     >>> from speedlab.models import run_model

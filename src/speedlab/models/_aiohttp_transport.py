@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import ssl
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -68,6 +69,7 @@ class AiohttpTransport:
     def __init__(self, *, limit: int) -> None:
         self._limit = limit
         self._session: aiohttp.ClientSession | None = None
+        self._ssl: dict[str, ssl.SSLContext] = {}  # --ca-file: one context per file
 
     async def open(self) -> None:
         """Create the session (must run on the loop that will use it)."""
@@ -100,6 +102,7 @@ class AiohttpTransport:
                 headers=dict(request.headers),
                 allow_redirects=False,
                 timeout=aiohttp.ClientTimeout(total=request.timeout),
+                ssl=self._ssl_for(request.ca_file),
             ) as response:
                 try:
                     body = await _read_body(response, limit)
@@ -129,6 +132,14 @@ class AiohttpTransport:
             return TransportError("protocol", describe_failure(exc, request.url))
         finally:
             _admit.reset(token)
+
+    def _ssl_for(self, ca_file: str | None) -> ssl.SSLContext | bool:
+        """aiohttp's default verification, or a context that trusts ``ca_file`` only."""
+        if ca_file is None:
+            return True
+        if ca_file not in self._ssl:
+            self._ssl[ca_file] = ssl.create_default_context(cafile=ca_file)
+        return self._ssl[ca_file]
 
     async def aclose(self) -> None:
         """Close the session and its connections (safe to call twice)."""

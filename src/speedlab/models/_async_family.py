@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import (
+    Await,
     Call,
     CallResult,
     Compute,
@@ -27,7 +28,7 @@ from speedlab.jobs.effects import (
     HttpResponse,
     TransportError,
 )
-from speedlab.models._drivers import AsyncEffects, drive_async
+from speedlab.models._drivers import AsyncEffects, await_on_loop, drive_async
 from speedlab.models._events import EventHandler, RunEvent
 from speedlab.models._executor_family import new_shared_state
 from speedlab.models._recorder import Recorder, check_concurrency
@@ -173,6 +174,7 @@ class AsyncRun:
         transport: AsyncTransport,
         *,
         compute: Callable[[Compute], Awaitable[CallResult]] = compute_inline,
+        awaits: Callable[[Await], Awaitable[CallResult]] = await_on_loop,
     ) -> None:
         """Run every unit, then close everything; on cancellation, close and re-raise.
 
@@ -180,6 +182,7 @@ class AsyncRun:
             loop: The running loop's primitives.
             transport: The run's transport (closed here, whatever happens).
             compute: How ``Compute`` effects run (default: inline, on the loop).
+            awaits: How ``Await`` effects run (default: awaited on the loop).
         """
         recorder = self.recorder
         keys = iter(recorder.keys)
@@ -190,7 +193,9 @@ class AsyncRun:
             # In a worker thread: the loop serves other units while the disk works.
             return await loop.run_in_thread(effect.run)
 
-        effects = AsyncEffects(send=transport.send, sleep=loop.sleep, call=call, compute=compute)
+        effects = AsyncEffects(
+            send=transport.send, sleep=loop.sleep, call=call, compute=compute, awaits=awaits
+        )
 
         def cancel_workers() -> None:
             self._cancelling = True

@@ -8,7 +8,12 @@ for aiohttp, requests, multiprocessing or dask. Adding a model is one module und
 Not every model is offered for every job. Each spec names the **workloads** it is meant for:
 ``"io"`` (jobs that mostly wait: the GitHub search, the sleep job) and ``"cpu"`` (jobs that
 mostly compute: the prime job's ``Compute`` effects). :func:`models_for` lists them, and the
-commands, the demo and the tests draw their choices from it. Two models are CPU-only:
+commands, the demo and the tests draw their choices from it. One model is I/O-only and two
+are CPU-only:
+
+- ``handmade`` computes inline on its loop exactly as ``asyncio`` does (one core, every other
+  task waiting): for CPU work it would repeat asyncio's row. It is offered for I/O, where its
+  own sockets, TLS and HTTP client are what it is measured on;
 
 - ``asyncio-processes`` differs from ``asyncio`` only in where ``Compute`` runs; on a job
   without ``Compute`` it *is* the asyncio model, so offering it for I/O adds nothing;
@@ -19,9 +24,9 @@ commands, the demo and the tests draw their choices from it. Two models are CPU-
 >>> from speedlab.jobs.sleep import SleepJob
 >>> from speedlab.models import MODELS, models_for, run_model
 >>> list(MODELS)
-['sequential', 'threads', 'processes', 'asyncio', 'asyncio-processes', 'dask']
+['sequential', 'threads', 'processes', 'asyncio', 'handmade', 'asyncio-processes', 'dask']
 >>> models_for("io")
-('sequential', 'threads', 'processes', 'asyncio')
+('sequential', 'threads', 'processes', 'asyncio', 'handmade')
 >>> run_model("asyncio", SleepJob(count=2, seconds=0)).done
 2
 """
@@ -138,6 +143,15 @@ _SPECS = (
         "100",
         "speedlab.models.aio",
         compute="inline on the event loop: one core, and every other task waits",
+    ),
+    ModelSpec(
+        "handmade",
+        "async",
+        "tasks of speedlab.loop, the hand-made event loop with its own sockets, TLS and HTTP",
+        "100",
+        "speedlab.models.handmade",
+        compute="inline on the hand-made loop: one core, and every other task waits",
+        workloads=frozenset({"io"}),
     ),
     ModelSpec(
         "asyncio-processes",

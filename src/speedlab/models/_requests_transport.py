@@ -277,7 +277,12 @@ class RequestsTransport:
             prepared = self._session.prepare_request(
                 requests.Request(request.method, request.url, headers=dict(request.headers))
             )
-            response = self._adapter.send(prepared, stream=True, timeout=request.timeout)
+            response = self._adapter.send(
+                prepared,
+                stream=True,
+                timeout=request.timeout,
+                verify=request.ca_file or True,  # --ca-file: trust that PEM file instead
+            )
             body = _read_body(response, limit, deadline)
         except _Deferred:
             return TransportError("deferred", "held back: the rate limit paused meanwhile")

@@ -28,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab._exceptions import UsageError
+from speedlab._trust import check_ca_file
 from speedlab._version import __version__
 from speedlab.jobs.effects import HttpRequest
 
@@ -167,12 +168,15 @@ class SearchConfig:
     user_agent: str = DEFAULT_USER_AGENT
     seed: int = 0
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    ca_file: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.token, str):  # be forgiving at run time; the type says Secret
             object.__setattr__(self, "token", Secret(self.token))
         if not isinstance(self.out_dir, Path):
             object.__setattr__(self, "out_dir", Path(self.out_dir))
+        if self.ca_file is not None:  # a PathLike is fine; requests wants a str
+            object.__setattr__(self, "ca_file", check_ca_file(os.fspath(self.ca_file)))
         _check_api(self.api)
         if self.token is not None:
             value = self.token.reveal()
@@ -378,11 +382,12 @@ def build_search_request(
 
 def request_for(url: str, config: SearchConfig) -> HttpRequest:
     """Return the GET of ``url`` with the run's headers (the token only for the API's origin),
-    timeout and size cap."""
+    timeout, size cap and CA file."""
     return HttpRequest(
         "GET",
         url,
         request_headers(config, url),
         timeout=config.timeout,
         max_bytes=config.max_response_bytes,
+        ca_file=config.ca_file,
     )
