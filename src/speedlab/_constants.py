@@ -17,6 +17,7 @@ __all__ = [
     "DEMO_OUT_DIR",
     "LECTURE_SEARCH_SECONDS",
     "LESSON_MAX_COUNT",
+    "LESSON_MAX_TICK",
     "STOP_POLL_INTERVAL",
 ]
 
@@ -57,3 +58,7 @@ DEMO_OUT_DIR = Path("github_downloads") / "demo"
 # Most steps `speedlab lesson --count` may ask for: the lecture's generators run out after 1000
 # rounds, and the primes demo's trial division stays well under a second up to the 1000th prime.
 LESSON_MAX_COUNT = 1000
+
+# Longest `speedlab lesson --tick`: a minute per lecture "second" is already slower than anyone
+# reads.
+LESSON_MAX_TICK = 60.0

@@ -180,9 +180,12 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
     ("args", "message"),
     [
         (("--model", "fibers"), "'fibers' is not one of sequential, threads"),
-        (("--per-page", "0"), "--per-page must be between 1 and 100, got 0"),
+        (("--per-page", "0"), "--per-page: 0 is out of range (1 to 100)"),
         (("--api", "ftp://example.org"), "--api must be an http:// or https:// URL"),
-        (("--concurrency", "0"), "--concurrency"),
+        (("--concurrency", "0"), "--concurrency: 0 is out of range (1 or more)"),
+        (("--timeout", "0"), "--timeout: 0 is out of range (more than 0, at most 3600)"),
+        (("--retries", "2.0"), "--retries: 2.0 is not an integer (write it in digits: 2)"),
+        (("--max-wait", "nan"), "--max-wait: nan is not a number"),
         (("--model", "sequential", "--concurrency", "3"), "concurrency must be 1, not 3"),
         (("--format", "xml"), "'xml' is not one of"),
         # Not offered here, and refused by the model itself: the rate gate cannot be shared
@@ -237,7 +240,9 @@ def test_help_explains_every_option_and_both_servers(
         assert option in text, option
     for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):
         assert default in text, default
-    assert "[sequential|threads|processes|asyncio]" in text  # the models meant for I/O
+    for model in ("sequential:", "threads:", "processes:", "asyncio:"):  # the models meant for I/O
+        assert model in text, model
+    assert "dask" not in text
     assert "speedlab fakehub" in text
     assert "export GITHUB_TOKEN" in text
 

@@ -6,6 +6,7 @@ turns every failure into a one-line message and an exit code, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -15,6 +16,8 @@ import typer
 from speedlab import __version__
 from speedlab._exceptions import SpeedlabError
 from speedlab.cli import bench, demo, fakehub, github, lesson, primes, spin
+from speedlab.cli._help import Group, tidy_help
+from speedlab.cli._options import usage_message
 
 __all__ = ["app", "main", "run"]
 
@@ -24,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 
 
@@ -47,11 +51,16 @@ def _root(
 
 for _module in (lesson, primes, github, fakehub, demo, spin, bench):
     _module.register(app)
+tidy_help(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args:  # bare `speedlab`: the help, on standard error as for any usage error
+        with contextlib.redirect_stdout(sys.stderr):
+            main(["--help"])
+        return 2
     try:
         result = app(args=args, prog_name="speedlab", standalone_mode=False)
     except typer.Exit as exc:
@@ -66,9 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"speedlab: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except typer.exceptions.TyperException as exc:  # click's usage errors, re-exported by typer
-        message = exc.format_message()
-        if not message:  # no arguments at all: typer already printed the help
-            return 0
+        message = usage_message(exc)
+        if not message:  # a command's no_args_is_help: typer already printed the help
+            return exc.exit_code
         print(f"speedlab: error: {message}", file=sys.stderr)
         return exc.exit_code
     return result if isinstance(result, int) else 0
