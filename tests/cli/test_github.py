@@ -183,7 +183,7 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
         (("--per-page", "0"), "--per-page: 0 is out of range (1 to 100)"),
         (("--api", "ftp://example.org"), "--api must be an http:// or https:// URL"),
         (("--concurrency", "0"), "--concurrency: 0 is out of range (1 or more)"),
-        (("--timeout", "0"), "--timeout: 0 is out of range (more than 0, at most 3600)"),
+        (("--timeout", "0"), "--timeout: 0 is out of range (more than 0, at most 3,600)"),
         (("--retries", "2.0"), "--retries: 2.0 is not an integer (write it in digits: 2)"),
         (("--max-wait", "nan"), "--max-wait: nan is not a number"),
         (("--model", "sequential", "--concurrency", "3"), "concurrency must be 1, not 3"),

@@ -72,7 +72,7 @@ def test_a_frozen_asyncio_spinner_gets_a_hint(capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--seconds", "-1"], "--seconds: -1 is out of range (0 to 3600)"),
+        (["--seconds", "-1"], "--seconds: -1 is out of range (0 to 3,600)"),
         (["--fps", "0"], "--fps: 0 is out of range (more than 0, at most 100)"),
         (["--number", "1.5"], "--number: 1.5 is not an integer"),
         (["--number", "-3", "--work", "prime"], "--number: -3 is out of range (0 to "),

@@ -57,7 +57,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INFINITY = frozenset({"inf", "infinity"})
 _PYDANTIC_PREFIX = "Value error, "
-_NEGATIVE_NUMBER = re.compile(r"-(?:[0-9]|\.[0-9])")
+_NEGATIVE_NUMBER = re.compile(r"-[0-9.]")
 
 
 def shown(text: str) -> str:
@@ -76,7 +76,7 @@ def shown(text: str) -> str:
 def _bound(value: float) -> str:
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{value:g}"
+    return f"{value:,g}"
 
 
 def _range_text(minimum: float | None, maximum: float | None, above: float | None) -> str:
@@ -249,9 +249,9 @@ def usage_message(error: typer.TyperException) -> str:
             # typer words its own choice errors as pydantic's "Value error, ..."
             return f"{name}: {error.message.removeprefix(_PYDANTIC_PREFIX)}"
     if isinstance(error, NoSuchOption) and _NEGATIVE_NUMBER.match(error.option_name):
-        value = shown(error.option_name)
+        # click names only the first "short option" of -7.5, so the hint repeats no number.
         return (
-            f"no such option: {value} (to give the number {value} as an argument, "
-            "put -- before it, after the options)"
+            f"no such option: {shown(error.option_name)} (to give a negative number as an "
+            "argument, put -- before it, after the options)"
         )
     return error.format_message()
