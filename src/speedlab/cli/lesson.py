@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT, LESSON_MAX_TICK
-from speedlab.cli._options import integer, seconds, shown
+from speedlab.cli._options import integer, seconds
 from speedlab.lesson._narrator import DEFAULT_LANGUAGE
 
 __all__ = ["Language", "LessonName", "register"]
@@ -49,7 +49,9 @@ def _lesson_name(text: str) -> LessonName:
     try:
         return LessonName(text.strip())
     except ValueError:
-        raise typer.BadParameter(f"{shown(text)} is not one of {_NAMES}, all") from None
+        # Worded as typer words a choice (--lang), naming every lesson.
+        choices = ", ".join(repr(name.value) for name in LessonName)
+        raise typer.BadParameter(f"{text!r} is not one of {choices}.") from None
 
 
 def _read_stdin_leniently() -> None:
