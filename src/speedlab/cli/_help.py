@@ -58,32 +58,26 @@ def _tidy(command: TyperCommand | TyperGroup) -> None:
         _without_type(param)
 
 
-class Command(TyperCommand):
+class _Tidy:
+    """Tidy a command's help once built, and its ``--help`` once made (click makes it late)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _tidy(self)  # type: ignore[arg-type]
+
+    def get_help_option(self, ctx: Any) -> TyperOption | None:
+        """Return ``--help``, a flag like the others."""
+        option: TyperOption | None = super().get_help_option(ctx)  # type: ignore[misc]
+        _without_type(option)
+        return option
+
+
+class Command(_Tidy, TyperCommand):
     """A subcommand whose help shows flags without a type and paragraphs unbroken."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _tidy(self)
 
-    def get_help_option(self, ctx: Any) -> TyperOption | None:
-        """Return ``--help``, a flag like the others."""
-        option = super().get_help_option(ctx)
-        _without_type(option)
-        return option
-
-
-class Group(TyperGroup):
+class Group(_Tidy, TyperGroup):
     """The root command: its own options (``--version``, ``--help``) tidied like a Command's."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _tidy(self)
-
-    def get_help_option(self, ctx: Any) -> TyperOption | None:
-        """Return ``--help``, a flag like the others."""
-        option = super().get_help_option(ctx)
-        _without_type(option)
-        return option
 
 
 def tidy_help(app: typer.Typer) -> None:
