@@ -7,8 +7,8 @@ decided once:
 - An integer is digits with an optional sign (``42``, ``-3``, ``+7``). ``5.0`` and ``1e3`` are
   refused alike, never truncated or rounded, with the digits to type instead
   (``--count: 1e3 is not an integer (write it in digits: 1000)``). Separators (``1_000``,
-  ``1,000``) and non-ASCII digits are refused too: what is accepted is what ``int`` and every
-  shell script agree on.
+  ``1,000``) and non-ASCII digits, which ``int`` would take, are refused too: only ASCII
+  digits, which every program and shell script reads the same way.
 - A number (seconds, a probability) is a decimal with an optional exponent (``0.5``, ``2``,
   ``1e-3``). ``nan`` and ``inf`` are refused everywhere: no option means anything with them.
 - Each parser checks its option's range (``integer(0, 100)``), so a command refuses an absurd
