@@ -18,7 +18,6 @@ __all__ = [
     "LECTURE_SEARCH_SECONDS",
     "LESSON_MAX_COUNT",
     "LESSON_MAX_TICK",
-    "STOP_POLL_INTERVAL",
 ]
 
 # The lecture sleeps one second per step of its generator demos; --tick replaces it.
@@ -41,8 +40,6 @@ DEFAULT_CPU_WORKERS = os.cpu_count() or 1
 # Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
 DEFAULT_ASYNC_TASKS = 100
 
-# How often a model's control loop looks at the caller's ``stop`` event (seconds).
-STOP_POLL_INTERVAL = 0.05
 
 # GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
 # fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.

@@ -73,8 +73,8 @@ class Seen:
 
 
 def test_models_come_from_the_registry() -> None:
-    assert choose_models(None) == tuple(MODELS)
-    assert choose_models("") == tuple(MODELS)
+    assert choose_models(None) == ()  # each job then runs the models offered for it
+    assert choose_models("") == ()
     assert choose_models("threads, sequential,threads") == ("threads", "sequential")
     with pytest.raises(UsageError, match="unknown model 'fibers'"):
         choose_models("threads,fibers")
@@ -123,3 +123,16 @@ def test_io_keywords_start_with_the_lecture_s() -> None:
     assert words[:8] == ("search", "torch", "tensorflow", "requests", "alice", "data", "deep", "ML")
     assert words[8:] == ("topic000", "topic001")
     assert len(set(io_keywords(40))) == 40
+
+
+def test_each_job_runs_the_models_the_registry_offers_for_it() -> None:
+    from speedlab.bench import BenchOptions
+    from speedlab.models import models_for
+
+    options = BenchOptions(what="all")
+    assert options.models_for("io") == models_for("io")
+    assert options.models_for("cpu") == models_for("cpu")
+    assert "dask" not in options.models_for("io")
+    assert options.models_for("custom") == tuple(MODELS)
+    chosen = BenchOptions(what="all", models=("threads",))
+    assert chosen.models_for("io") == chosen.models_for("cpu") == ("threads",)

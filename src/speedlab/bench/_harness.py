@@ -143,17 +143,18 @@ class BenchProgress(Protocol):
 def choose_models(names: str | Sequence[str] | None) -> tuple[str, ...]:
     """Return the registry's models named in ``names`` (a comma-separated list), in order.
 
-    None or an empty list means every model of the registry.
+    None or an empty list means "the models the registry offers for each job" (an empty
+    tuple; see ``BenchOptions.models_for``).
 
     Raises:
         UsageError: A name that is not a model.
     """
     if names is None:
-        return tuple(MODELS)
+        return ()
     items = names.split(",") if isinstance(names, str) else list(names)
     wanted = [n.strip() for n in items if n.strip()]
     if not wanted:
-        return tuple(MODELS)
+        return ()
     unknown = [n for n in wanted if n not in MODELS]
     if unknown:
         raise UsageError(

@@ -21,7 +21,8 @@ from speedlab.bench._memory import available_ways, bench_memory
 from speedlab.bench._results import BenchReport, describe_machine
 from speedlab.bench._spinner import bench_spinner, spinner_available, spinner_variants
 from speedlab.bench._workloads import FULL_PRIMES, QUICK_PRIMES, CpuWorkload, IoWorkload
-from speedlab.models import StopSignal
+from speedlab.models import MODELS, StopSignal, models_for
+from speedlab.models._registry import WORKLOADS
 
 __all__ = [
     "DEFAULT_REPEAT",
@@ -54,7 +55,7 @@ class BenchOptions:
     """
 
     what: str
-    models: tuple[str, ...]
+    models: tuple[str, ...] = ()
     repeat: int | None = None
     quick: bool = False
     size: int | None = None
@@ -74,6 +75,16 @@ class BenchOptions:
             raise UsageError("--fn and --inputs go with speedlab bench custom")
         if self.repeat is not None and self.repeat < 1:
             raise UsageError(f"--repeat must be at least 1, not {self.repeat}")
+
+    def models_for(self, workload: str) -> tuple[str, ...]:
+        """The models to run ``workload`` under: those asked for, else those the registry
+        offers for it (``io``: the ones that overlap waits; ``cpu``: those that compute;
+        ``custom``: every model, since a user's function may do either)."""
+        if self.models:
+            return self.models
+        if workload in WORKLOADS:
+            return models_for(workload)
+        return tuple(MODELS)
 
     def runs(self) -> set[str]:
         """The benches this invocation runs."""
@@ -95,7 +106,7 @@ def planned_runs(options: BenchOptions) -> int:
     """How many measured runs ``options`` asks for (a progress bar's total)."""
     chosen = options.runs()
     total = sum(
-        len(options.models) * options.repeats for w in ("io", "cpu", "custom") if w in chosen
+        len(options.models_for(w)) * options.repeats for w in ("io", "cpu", "custom") if w in chosen
     )
     if "spinner" in chosen and spinner_available():
         total += 2 * len(spinner_variants())
@@ -137,7 +148,7 @@ def run_bench(
         "what": options.what,
         "quick": options.quick,
         "repeat": options.repeats,
-        "models": list(options.models),
+        "models": list(options.models),  # empty: each job's models from the registry
         "concurrency": options.concurrency,
     }
     notes: list[str] = []
@@ -157,7 +168,7 @@ def run_bench(
         jobs.append(
             bench_workload(
                 workload,
-                options.models,
+                options.models_for(workload.name),
                 repeat=options.repeats,
                 concurrency=options.concurrency,
                 progress=progress,
@@ -169,7 +180,7 @@ def run_bench(
             bench_custom(
                 options.fn,
                 options.inputs,
-                options.models,
+                options.models_for("custom"),
                 repeat=options.repeats,
                 concurrency=options.concurrency,
                 progress=progress,

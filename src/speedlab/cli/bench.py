@@ -115,7 +115,7 @@ def _command(options: BenchOptions, out: Path) -> str:
     words = ["speedlab", "bench", options.what]
     if options.quick:
         words.append("--quick")
-    if tuple(options.models) != tuple(MODEL_NAMES):
+    if options.models:
         words += ["--models", ",".join(options.models)]
     for flag, value in (
         ("--repeat", options.repeat),
@@ -147,7 +147,8 @@ def bench(
         typer.Option(
             "--models",
             metavar="LIST",
-            help=f"Comma-separated models to compare (default: all: {', '.join(MODEL_NAMES)}).",
+            help="Comma-separated models to compare (default: those offered for each job; "
+            f"any of {', '.join(MODEL_NAMES)}).",
             show_default=False,
         ),
     ] = None,
