@@ -8,7 +8,9 @@ speedlab reaches past public APIs in these places, each because no public way ex
   Ctrl-C (``speedlab.models.processes.worker_processes``), and ``_pending_work_items``, from
   which cancelled units are dropped first (CPython 3.11's pool crashes on them otherwise);
 - rich's ``Live._refresh_thread``: rich signals its refresh thread to stop but does not join it,
-  and speedlab joins every thread it caused to exist.
+  and speedlab joins every thread it caused to exist;
+- typer's vendored click, ``typer._click.exceptions``: typer exports ``BadParameter`` only, and
+  ``speedlab.cli._options.usage_message`` words ``MissingParameter`` and ``NoSuchOption`` itself.
 
 If one of these tests fails after a dependency update, the workaround silently stopped working:
 find the new spelling, or a public way, before shipping.
@@ -22,8 +24,11 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import aiohttp
+import pytest
 from rich.progress import Progress
+from typer._click.exceptions import MissingParameter, NoSuchOption
 
+from speedlab.cli import app
 from speedlab.models._aiohttp_transport import AiohttpTransport
 from speedlab.models.processes import worker_processes
 
@@ -69,3 +74,10 @@ def test_rich_live_still_has_the_refresh_thread_we_join() -> None:
         progress.stop()
         refresher.join(timeout=10)
     assert not refresher.is_alive()
+
+
+def test_typer_still_raises_its_vendored_click_errors() -> None:
+    with pytest.raises(NoSuchOption):
+        app(args=["primes", "--check", "-7"], prog_name="speedlab", standalone_mode=False)
+    with pytest.raises(MissingParameter):
+        app(args=["lesson"], prog_name="speedlab", standalone_mode=False)

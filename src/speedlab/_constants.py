@@ -18,6 +18,7 @@ __all__ = [
     "DEMO_OUT_DIR",
     "LECTURE_SEARCH_SECONDS",
     "LESSON_MAX_COUNT",
+    "LESSON_MAX_TICK",
 ]
 
 # The lecture sleeps one second per step of its generator demos; --tick replaces it.
@@ -40,7 +41,7 @@ DEFAULT_CPU_WORKERS = os.cpu_count() or 1
 # Worker tasks of the asyncio model: a task is cheap, so this is bounded by the server, not us.
 DEFAULT_ASYNC_TASKS = 100
 
-# The most one HTTP response may weigh, as received and once decompressed (--max-response-bytes):
+# The most one HTTP response may weigh, as received and once decompressed (--max-bytes):
 # a 100-item GitHub search page is about 0.5 MB, so 8 MiB leaves ample room, while a hostile
 # server can cost no more than this per request in flight.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 2**20
@@ -59,3 +60,7 @@ DEMO_OUT_DIR = Path("github_downloads") / "demo"
 # Most steps `speedlab lesson --count` may ask for: the lecture's generators run out after 1000
 # rounds, and the primes demo's trial division stays well under a second up to the 1000th prime.
 LESSON_MAX_COUNT = 1000
+
+# Longest `speedlab lesson --tick`: a minute per lecture "second" is already slower than anyone
+# reads.
+LESSON_MAX_TICK = 60.0

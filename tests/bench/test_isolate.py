@@ -14,6 +14,7 @@ import pytest
 from speedlab._exceptions import CannotShare, TimeoutExpired
 from speedlab.bench import ChildFailed, run_isolated
 from speedlab.models import StopSignal
+from tests._processes import our_children
 from tests.bench import _tasks
 
 MB = 2**20
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _no_children_left() -> None:
-    assert psutil.Process().children(recursive=True) == []
+    assert our_children(recursive=True) == []
 
 
 def test_the_answer_comes_back_even_when_the_task_prints() -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 
-import psutil
 import pytest
 
 from speedlab._exceptions import UsageError
 from speedlab.bench import MemoryRow, bench_memory
 from speedlab.bench._heavy_list import memory_task
 from speedlab.bench._memory import available_ways
+from tests._processes import our_children
 
 SIZE = 200_000  # about 7 MB of int objects and their slots: visible, quick
 
@@ -22,7 +22,7 @@ def test_threads_share_the_one_list_in_one_process() -> None:
     assert row.list_bytes > 5 * 2**20
     assert row.use_seconds > 0
     assert "nothing copied" in row.conclusion()
-    assert psutil.Process().children() == []
+    assert our_children() == []
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork")
@@ -35,7 +35,7 @@ def test_fork_children_start_sharing_and_copy_what_they_read() -> None:
         # Reading the list wrote every item's reference count: its pages became the child's.
         assert worker.uss - worker.uss_before > row.list_bytes / 2
     assert "reference count" in row.conclusion()
-    assert psutil.Process().children() == []
+    assert our_children() == []
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_every_way_is_measured_and_spawned_children_hold_their_own_copy() -> Non
     assert all(p.uss_before > spawn.list_bytes * 0.8 for p in workers)  # a copy each, at once
     threads = bench.rows[0]
     assert threads.total("pss") < spawn.total("pss")
-    assert psutil.Process().children(recursive=True) == []
+    assert our_children(recursive=True) == []
 
 
 def test_bad_sizes_and_unknown_ways_are_usage_errors() -> None:

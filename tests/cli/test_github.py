@@ -22,7 +22,7 @@ from speedlab.jobs.github import DEFAULT_KEYWORDS, GitHubJob
 from speedlab.models import models_for
 
 TOKEN = "ghp_FAKE_cli_token_3b9d0e7a"
-FINAL = re.compile(r"^(\d+) searches done in \d+\.\d\ds(?: \((.*)\))?$")
+FINAL = re.compile(r"^(\d+) search(?:es)? done in \d+\.\d\ds(?: \((.*)\))?$")
 
 
 @pytest.fixture
@@ -181,9 +181,12 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
     ("args", "message"),
     [
         (("--model", "fibers"), "'fibers' is not one of sequential, threads"),
-        (("--per-page", "0"), "--per-page must be between 1 and 100, got 0"),
+        (("--per-page", "0"), "--per-page: 0 is out of range (1 to 100)"),
         (("--api", "ftp://example.org"), "--api must be an http:// or https:// URL"),
-        (("--concurrency", "0"), "--concurrency"),
+        (("--concurrency", "0"), "--concurrency: 0 is out of range (1 or more)"),
+        (("--timeout", "0"), "--timeout: 0 is out of range (more than 0, at most 3,600)"),
+        (("--retries", "2.0"), "--retries: 2.0 is not an integer (write it in digits: 2)"),
+        (("--max-wait", "nan"), "--max-wait: nan is not a number"),
         (("--model", "sequential", "--concurrency", "3"), "concurrency must be 1, not 3"),
         (("--format", "xml"), "'xml' is not one of"),
         # Not offered here, and refused by the model itself: the rate gate cannot be shared
@@ -234,13 +237,15 @@ def test_help_explains_every_option_and_both_servers(
         "--seed",
         "--reset-margin",
         "--resume",
-        "--max-response-bytes",
+        "--max-bytes",
         "--ca-file",
     ):
         assert option in text, option
     for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):
         assert default in text, default
-    assert f"[{'|'.join(models_for('io'))}]" in text  # the models meant for I/O
+    for model in models_for("io"):  # the models meant for I/O, each with its summary
+        assert f"{model}:" in text, model
+    assert "dask" not in text
     assert "speedlab fakehub" in text
     assert "export GITHUB_TOKEN" in text
 
@@ -271,7 +276,8 @@ def test_ctrl_c_stops_cleanly_prints_what_finished_and_exits_130(
     assert match.group(1) == str(len(saved))
     assert "interrupted" in match.group(2)
     assert "not run" in match.group(2)
-    assert f"speedlab: interrupted; {len(saved)} searches saved" in err
+    noun = "search" if len(saved) == 1 else "searches"
+    assert f"speedlab: interrupted; {len(saved)} {noun} saved" in err
     assert threading.active_count() == before
 
 

@@ -3,7 +3,7 @@
 The GitHub job runs against :class:`~tests.models._hostile.HostileServer`, whose keyword
 chooses the misbehaviour: a response dripped a byte at a time must end at ``--timeout``
 (whole response, not per read), Ctrl-C must end a worker stuck in one at once, a body over
-``--max-response-bytes`` (announced, streamed forever, chunked forever, or a gzip/deflate
+``--max-bytes`` (announced, streamed forever, chunked forever, or a gzip/deflate
 bomb) must fail its keyword after reading about the cap, once, without a retry; and the
 process tree's memory must stay small while it happens.
 """
@@ -147,7 +147,7 @@ def test_a_response_over_the_cap_fails_at_once_after_reading_about_the_cap(
         record = result.record(mode)
         assert record.status == "failed"
         assert record.detail.startswith("response too large: "), record.detail
-        assert record.detail.endswith("(see --max-response-bytes)")
+        assert record.detail.endswith("(see --max-bytes)")
         assert requests[mode] == 1  # never downloaded again
         assert sent[mode] < CAP + IN_FLIGHT, (mode, sent[mode])
     assert f"more than {CAP} bytes once decompressed" in result.record("bomb").detail
@@ -210,7 +210,7 @@ def test_running_out_of_memory_ends_the_run_with_one_line_and_exit_1(
     # A cap far above the memory there is: the endless body fills it until an allocation fails.
     args = ["github", "fine", "endless", "--api", hostile.url, "--out", str(tmp_path)]
     proc = _speedlab_under_limit(
-        [*args, "-m", model, "--max-response-bytes", str(2**40), "-q"], limit=500 * MB
+        [*args, "-m", model, "--max-bytes", str(2**40), "-q"], limit=500 * MB
     )
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()

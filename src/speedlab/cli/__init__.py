@@ -9,6 +9,7 @@ the one place where signals are handled: SIGTERM becomes a ``KeyboardInterrupt``
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -18,6 +19,8 @@ import typer
 from speedlab import __version__
 from speedlab._exceptions import SpeedlabError
 from speedlab.cli import bench, demo, fakehub, github, lesson, primes, spin
+from speedlab.cli._help import Group, tidy_help
+from speedlab.cli._options import usage_message
 from speedlab.cli._signals import interrupt_exit_code, terminate_as_interrupt
 
 __all__ = ["app", "main", "run"]
@@ -28,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 
 
@@ -51,11 +55,16 @@ def _root(
 
 for _module in (lesson, primes, github, fakehub, demo, spin, bench):
     _module.register(app)
+tidy_help(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args:  # bare `speedlab`: the help, on standard error as for any usage error
+        with contextlib.redirect_stdout(sys.stderr):
+            main(["--help"])
+        return 2
     try:
         with terminate_as_interrupt():
             result = app(args=args, prog_name="speedlab", standalone_mode=False)
@@ -80,9 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"speedlab: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except typer.exceptions.TyperException as exc:  # click's usage errors, re-exported by typer
-        message = exc.format_message()
-        if not message:  # no arguments at all: typer already printed the help
-            return 0
+        message = usage_message(exc)
+        if not message:  # a command's no_args_is_help: typer already printed the help
+            return exc.exit_code
         print(f"speedlab: error: {message}", file=sys.stderr)
         return exc.exit_code
     return result if isinstance(result, int) else 0

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from speedlab._exceptions import UsageError
+from speedlab.cli._options import integer
 from speedlab.models import MODEL_NAMES
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ __all__ = ["DEFAULT_BENCH_OUT", "register"]
 
 #: Where the report goes without ``--out``.
 DEFAULT_BENCH_OUT = Path("speedlab-report")
+# Most threads or processes the memory job may start (each one copies or shares the list).
+_MAX_WORKERS = 64
 
 
 class _Shown:
@@ -152,7 +155,9 @@ def bench(
     repeat: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Runs per model; the table shows the median (default: 3; 1 with --quick)."
+            metavar="N",
+            parser=integer(1),
+            help="Runs per model; the table shows the median (default: 3; 1 with --quick).",
         ),
     ] = None,
     out: Annotated[
@@ -167,14 +172,17 @@ def bench(
     size: Annotated[
         int | None,
         typer.Option(
-            min=1,
+            metavar="N",
+            parser=integer(1),
             help="memory: items in the heavy list (default: 2,000,000; 500,000 with --quick).",
         ),
     ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
-            min=1, max=64, help="memory: threads or processes (default: 4; 2 with --quick)."
+            metavar="N",
+            parser=integer(1, _MAX_WORKERS),
+            help=f"memory: threads or processes, 1 to {_MAX_WORKERS} (default: 4; 2 with --quick).",
         ),
     ] = None,
     fn: Annotated[
@@ -193,7 +201,11 @@ def bench(
     ] = None,
     concurrency: Annotated[
         int | None,
-        typer.Option(min=1, help="Workers for every concurrent model (default: each model's own)."),
+        typer.Option(
+            metavar="N",
+            parser=integer(1),
+            help="Workers for every concurrent model (default: each model's own).",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress, only the tables.")] = False,
 ) -> int:

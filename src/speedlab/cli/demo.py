@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from speedlab._constants import DEMO_JITTER, DEMO_LATENCY, DEMO_OUT_DIR, LECTURE_SEARCH_SECONDS
+from speedlab.cli._options import integer, seconds
 from speedlab.cli._signals import interrupt_exit_code
 
 if TYPE_CHECKING:
@@ -37,12 +38,24 @@ def demo(
         Path, typer.Option("--out", help="Folder for the files: one sub-folder per model.")
     ] = DEMO_OUT_DIR,
     latency: Annotated[
-        float, typer.Option(help="fakehub's fixed delay per response, in seconds.", min=0.0)
+        float,
+        typer.Option(
+            help="fakehub's fixed delay per response, in seconds.",
+            metavar="SECONDS",
+            parser=seconds(),
+        ),
     ] = DEMO_LATENCY,
     jitter: Annotated[
-        float, typer.Option(help="Extra uniform random delay per response, in seconds.", min=0.0)
+        float,
+        typer.Option(
+            help="Extra uniform random delay per response, 0 to SECONDS.",
+            metavar="SECONDS",
+            parser=seconds(),
+        ),
     ] = DEMO_JITTER,
-    seed: Annotated[int, typer.Option(help="fakehub's random source.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="fakehub's random source.", metavar="N", parser=integer())
+    ] = 0,
 ) -> int:
     """Run the lecture's GitHub search under every model against a local fakehub, and compare.
 

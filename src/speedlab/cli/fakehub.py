@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from speedlab._exceptions import UsageError
+from speedlab.cli._options import integer, probability, seconds
 from speedlab.fakehub import (
     DEFAULT_HOST,
     DEFAULT_NULL_OWNER_RATE,
@@ -29,19 +30,33 @@ __all__ = ["fakehub", "register"]
 _FAULTS = "Faults (probabilities are exclusive; their sum must be <= 1)"
 _LIMITS = "Rate limits"
 _SERVING = "Serving (TLS, public URL)"
+_MAX_PORT = 65535
+_LIMIT_STATUSES = (403, 429)
 
 
 def fakehub(
     host: Annotated[
         str, typer.Option(help="Loopback address to bind (127.0.0.1, ::1 or localhost).")
     ] = DEFAULT_HOST,
-    port: Annotated[int, typer.Option(help="TCP port; 0 picks a free one.")] = 0,
+    port: Annotated[
+        int,
+        typer.Option(
+            help="TCP port; 0 picks a free one.", metavar="PORT", parser=integer(0, _MAX_PORT)
+        ),
+    ] = 0,
     latency: Annotated[
-        float, typer.Option(help="Seconds added to every search response.", metavar="S")
+        float,
+        typer.Option(
+            help="Seconds added to every search response.", metavar="SECONDS", parser=seconds()
+        ),
     ] = 0.0,
     jitter: Annotated[
         float,
-        typer.Option(help="Extra uniform random delay in [0, S] seconds.", metavar="S"),
+        typer.Option(
+            help="Extra uniform random delay of 0 to SECONDS.",
+            metavar="SECONDS",
+            parser=seconds(),
+        ),
     ] = 0.0,
     rate_limit: Annotated[
         str | None,
@@ -64,18 +79,25 @@ def fakehub(
         typer.Option(
             help="Limit per window without a token (default: same as --rate-limit).",
             metavar="N",
+            parser=integer(1),
             rich_help_panel=_LIMITS,
         ),
     ] = None,
     limit_status: Annotated[
         int,
-        typer.Option(help="Status of rate-limited responses: 403 or 429.", rich_help_panel=_LIMITS),
+        typer.Option(
+            help="Status of rate-limited responses: 403 or 429.",
+            metavar="STATUS",
+            parser=integer(choices=_LIMIT_STATUSES),
+            rich_help_panel=_LIMITS,
+        ),
     ] = 403,
     secondary_inflight: Annotated[
         int | None,
         typer.Option(
             help="Refuse requests beyond N in flight per identity (secondary limit).",
             metavar="N",
+            parser=integer(1),
             rich_help_panel=_LIMITS,
         ),
     ] = None,
@@ -83,7 +105,8 @@ def fakehub(
         int,
         typer.Option(
             help="Retry-After seconds on secondary-limit responses.",
-            metavar="S",
+            metavar="SECONDS",
+            parser=integer(0),
             rich_help_panel=_LIMITS,
         ),
     ] = DEFAULT_SECONDARY_RETRY_AFTER,
@@ -92,19 +115,26 @@ def fakehub(
         typer.Option(
             help="Probability that a secondary-limit response has no Retry-After.",
             metavar="P",
+            parser=probability(),
             rich_help_panel=_LIMITS,
         ),
     ] = 0.0,
     error_rate: Annotated[
         float,
         typer.Option(
-            help="Probability of a 502/503 response.", metavar="P", rich_help_panel=_FAULTS
+            help="Probability of a 502/503 response.",
+            metavar="P",
+            parser=probability(),
+            rich_help_panel=_FAULTS,
         ),
     ] = 0.0,
     error_delay: Annotated[
         float,
         typer.Option(
-            help="Extra seconds before a 5xx response.", metavar="S", rich_help_panel=_FAULTS
+            help="Extra seconds before a 5xx response.",
+            metavar="SECONDS",
+            parser=seconds(),
+            rich_help_panel=_FAULTS,
         ),
     ] = 0.0,
     drop_rate: Annotated[
@@ -112,6 +142,7 @@ def fakehub(
         typer.Option(
             help="Probability of closing the connection without a response.",
             metavar="P",
+            parser=probability(),
             rich_help_panel=_FAULTS,
         ),
     ] = 0.0,
@@ -120,6 +151,7 @@ def fakehub(
         typer.Option(
             help="Probability of a 200 with a truncated JSON body.",
             metavar="P",
+            parser=probability(),
             rich_help_panel=_FAULTS,
         ),
     ] = 0.0,
@@ -128,6 +160,7 @@ def fakehub(
         typer.Option(
             help="Probability of a 200 with incomplete_results true and fewer items.",
             metavar="P",
+            parser=probability(),
             rich_help_panel=_FAULTS,
         ),
     ] = 0.0,
@@ -137,6 +170,7 @@ def fakehub(
             help="Fraction of items whose owner is null, as the schema allows (default 0: none, "
             "as in real search results).",
             metavar="P",
+            parser=probability(),
         ),
     ] = DEFAULT_NULL_OWNER_RATE,
     token: Annotated[
@@ -146,11 +180,18 @@ def fakehub(
             metavar="TOKEN",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the fault and latency random source.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Seed of the fault and latency random source.", metavar="N", parser=integer()
+        ),
+    ] = 0,
     duration: Annotated[
         float | None,
         typer.Option(
-            help="Stop by itself after S seconds (default: run until Ctrl-C).", metavar="S"
+            help="Stop by itself after SECONDS (default: run until Ctrl-C).",
+            metavar="SECONDS",
+            parser=seconds(),
         ),
     ] = None,
     tls_cert: Annotated[
@@ -204,8 +245,6 @@ def fakehub(
         settings["rate_limit"] = parse_rate_limit(rate_limit)
     if unauthenticated_limit is not None:
         settings["unauthenticated_limit"] = unauthenticated_limit
-    if duration is not None and not duration >= 0:
-        raise UsageError(f"duration must be a non-negative number of seconds, got {duration!r}")
     settings.update(
         latency=latency,
         jitter=jitter,

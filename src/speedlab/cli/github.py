@@ -21,11 +21,16 @@ from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab._exceptions import UsageError
 from speedlab._text import NO_SECRETS, Redactor, plural
 from speedlab._trust import CA_FILE_ENV, ca_file_from_env
+from speedlab.cli._options import integer, seconds
 from speedlab.cli._signals import interrupt_exit_code
 from speedlab.jobs.github.query import (
     DEFAULT_API_URL,
     DEFAULT_KEYWORDS,
     DEFAULT_OUT_DIR,
+    MAX_PER_PAGE,
+    MAX_RESPONSE_LIMIT,
+    MAX_TIMEOUT,
+    MAX_WAIT,
     SearchConfig,
     Secret,
     same_origin,
@@ -64,8 +69,9 @@ def model_help(what: str) -> str:
     return f"{what} ({models})."
 
 
-#: The choice list shown in ``--help``, from the registry.
-MODEL_METAVAR = "[" + "|".join(_OFFERED) + "]"
+#: The placeholder shown in ``--help``: the choices are listed in the option's help, since a
+#: list of every model is too wide for the placeholder column of an 80-column terminal.
+MODEL_METAVAR = "MODEL"
 
 
 def check_model(name: str) -> str:
@@ -139,7 +145,8 @@ def github(
         typer.Option(
             "--concurrency",
             "-c",
-            min=1,
+            metavar="N",
+            parser=integer(1),
             help="Searches at once (default: the model's own: "
             + ", ".join(f"{name} {MODELS[name].default_concurrency}" for name in _OFFERED)
             + "). The rate limit, not this, bounds the speed against the real API.",
@@ -183,25 +190,47 @@ def github(
         ),
     ] = None,
     per_page: Annotated[
-        int, typer.Option("--per-page", help="Results per page (at most 100).")
+        int,
+        typer.Option(
+            "--per-page",
+            metavar="N",
+            parser=integer(1, MAX_PER_PAGE),
+            help=f"Results per page (1 to {MAX_PER_PAGE}).",
+        ),
     ] = _DEFAULTS.per_page,
     pages: Annotated[
         int,
-        typer.Option("--pages", help="Pages per keyword, following Link rel=next."),
+        typer.Option(
+            "--pages",
+            metavar="N",
+            parser=integer(1),
+            help="Pages per keyword, following Link rel=next.",
+        ),
     ] = _DEFAULTS.pages,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for one response.")
+        float,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            parser=seconds(MAX_TIMEOUT, above=0),
+            help="Seconds to wait for one response.",
+        ),
     ] = _DEFAULTS.timeout,
     retries: Annotated[
         int,
         typer.Option(
-            "--retries", help="Retries of a request after a timeout, a dropped connection or a 5xx."
+            "--retries",
+            metavar="N",
+            parser=integer(0),
+            help="Retries of a request after a timeout, a dropped connection or a 5xx.",
         ),
     ] = _DEFAULTS.retries,
     max_wait: Annotated[
         float,
         typer.Option(
             "--max-wait",
+            metavar="SECONDS",
+            parser=seconds(MAX_WAIT),
             help="Seconds one keyword may spend waiting (rate limits, backoff) before it fails.",
         ),
     ] = _DEFAULTS.max_wait,
@@ -209,17 +238,26 @@ def github(
         float,
         typer.Option(
             "--reset-margin",
+            metavar="SECONDS",
+            parser=seconds(),
             help="Seconds to wait past x-ratelimit-reset before trying again.",
         ),
     ] = _DEFAULTS.reset_margin,
     seed: Annotated[
-        int, typer.Option("--seed", help="Seed of the retry jitter, so a run can be replayed.")
+        int,
+        typer.Option(
+            "--seed",
+            metavar="N",
+            parser=integer(),
+            help="Seed of the retry jitter, so a run can be replayed.",
+        ),
     ] = _DEFAULTS.seed,
     max_response_bytes: Annotated[
         int,
         typer.Option(
-            "--max-response-bytes",
+            "--max-bytes",
             metavar="BYTES",
+            parser=integer(1, MAX_RESPONSE_LIMIT),
             help="The most one response may weigh, as received and once decompressed "
             f"(default {DEFAULT_MAX_RESPONSE_BYTES // 2**20} MiB; a 100-item page is about "
             "0.5 MB). A larger response fails its keyword at once, without a retry.",
@@ -260,7 +298,7 @@ def github(
     earlier run is skipped (--force searches it again). The run ends with
     "N searches done in X.XXs"; the exit code is 1 if any keyword failed.
     --out is checked before the first request. Each response is bounded by
-    --timeout (the whole response) and --max-response-bytes. Ctrl-C or SIGTERM
+    --timeout (the whole response) and --max-bytes. Ctrl-C or SIGTERM
     stop every worker and keep what was saved (exit 130 or 143).
 
     Real API (a token raises the limit from 10 to 30 searches a minute):

@@ -6,18 +6,17 @@ It only turns options into :class:`speedlab.lesson.demos.DemoSettings` and calls
 from __future__ import annotations
 
 import io
-import re
 import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT
-from speedlab._exceptions import UsageError
+from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT, LESSON_MAX_TICK
+from speedlab.cli._options import integer, seconds
 from speedlab.lesson._narrator import DEFAULT_LANGUAGE
 
-__all__ = ["Language", "LessonName", "register", "seconds", "whole_number"]
+__all__ = ["Language", "LessonName", "register"]
 
 
 class LessonName(StrEnum):
@@ -43,36 +42,16 @@ class Language(StrEnum):
 
 _DEFAULT_LANGUAGE = Language(DEFAULT_LANGUAGE)
 
-# Digits with an optional sign; a hundred digits are more than any count or seed needs, and
-# the bound keeps int() far from its 4,300-digit conversion limit.
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,100}")
+_NAMES = ", ".join(name.value for name in LessonName if name is not LessonName.all)
 
 
-def whole_number(text: str, option: str) -> int:
-    """Read an option's whole number: digits with an optional sign, nothing else.
-
-    ``5.0`` and ``1e3`` are refused alike (not silently truncated or rounded), so that every
-    number a lesson counts with means exactly what was typed.
-
-    Raises:
-        UsageError: naming the option and the text.
-    """
-    cleaned = text.strip()
-    if not _WHOLE_NUMBER.fullmatch(cleaned):
-        raise UsageError(f"{option} must be a whole number, got {text!r}")
-    return int(cleaned)
-
-
-def seconds(text: str, option: str) -> float:
-    """Read an option's number of seconds (a decimal number; its range is checked later).
-
-    Raises:
-        UsageError: naming the option and the text.
-    """
+def _lesson_name(text: str) -> LessonName:
     try:
-        return float(text.strip())
+        return LessonName(text.strip())
     except ValueError:
-        raise UsageError(f"{option} must be a number of seconds, got {text!r}") from None
+        # Worded as typer words a choice (--lang), naming every lesson.
+        choices = ", ".join(repr(name.value) for name in LessonName)
+        raise typer.BadParameter(f"{text!r} is not one of {choices}.") from None
 
 
 def _read_stdin_leniently() -> None:
@@ -83,31 +62,39 @@ def _read_stdin_leniently() -> None:
 
 def lesson(
     name: Annotated[
-        LessonName,
-        typer.Argument(help="Which program of the lecture to run; 'all' runs every one in order."),
+        str,
+        typer.Argument(
+            metavar="NAME",
+            parser=_lesson_name,
+            help=f"Which program of the lecture to run: {_NAMES}; or all, every one in order.",
+        ),
     ],
     seed: Annotated[
-        str,
+        int,
         typer.Option(
             "--seed",
             metavar="N",
-            help="Seed of the random choices (a whole number), so a run can be repeated.",
+            parser=integer(),
+            help="Seed of the random choices (an integer), so a run can be repeated.",
         ),
-    ] = str(DEFAULT_SEED),
+    ] = DEFAULT_SEED,
     tick: Annotated[
-        str,
+        float,
         typer.Option(
             "--tick",
             metavar="SECONDS",
-            help="Seconds for each of the lecture's 1 s sleeps (0: no wait).",
+            parser=seconds(LESSON_MAX_TICK),
+            help="Seconds for each of the lecture's 1 s sleeps, "
+            f"0 (no wait) to {LESSON_MAX_TICK:g}.",
         ),
-    ] = f"{DEFAULT_TICK:g}",
+    ] = DEFAULT_TICK,
     count: Annotated[
-        str | None,
+        int | None,
         typer.Option(
             "--count",
             "-n",
             metavar="N",
+            parser=integer(0, LESSON_MAX_COUNT),
             help="Steps of the looping programs, 0 to "
             f"{LESSON_MAX_COUNT}: primes printed (20), delegation's steps (the lecture's 12, 30 "
             "and 10), ticks of work in threads-processes (3). 0 runs no step, like range(0).",
@@ -145,20 +132,21 @@ def lesson(
     from speedlab.lesson.demos import DemoSettings, run_all, run_demo
     from speedlab.lesson.provider import parse_answers
 
+    lesson_name = LessonName(name)
     settings = DemoSettings(
-        seed=whole_number(seed, "--seed"),
-        tick=seconds(tick, "--tick"),
-        count=None if count is None else whole_number(count, "--count"),
+        seed=seed,
+        tick=tick,
+        count=count,
         answers=None if answers is None else parse_answers(answers),
         lang=lang.value,
         notes=notes,
     )
-    if name is LessonName.all:
+    if lesson_name is LessonName.all:
         run_all(settings)
     else:
-        if name is LessonName.provider and answers is None:
+        if lesson_name is LessonName.provider and answers is None:
             _read_stdin_leniently()
-        run_demo(name.value, settings)
+        run_demo(lesson_name.value, settings)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from speedlab._exceptions import UsageError
+from speedlab.cli._options import integer
 from speedlab.jobs.primes import DEFAULT_NUMBERS
 from speedlab.models import models_for
 from speedlab.primes import Primality, first_primes, primality, primes_below
@@ -45,7 +46,7 @@ _HELP = f"""Print primes from the fast segmented-sieve stream, or check numbers.
 
 Choose exactly one mode:
 
-`speedlab primes --count 10` prints the first 10 primes (2 to 29), one per line.
+`speedlab primes --count 10` prints the first 10 primes (2 to 29), one per line; `--count 0` prints none, like range(0).
 
 `speedlab primes --below 30` prints the primes below 30.
 
@@ -55,18 +56,10 @@ Choose exactly one mode:
 
 The CPU-bound job: `speedlab primes --check 97 91 --model processes` checks the numbers by trial division as one job of units run by a concurrency model (the same lines, then a timing line on standard error). Without NUMBER it checks the job's {len(DEFAULT_NUMBERS)} default numbers, large primes and composites of about a second each.
 
-`speedlab primes --compare` runs that job under every CPU model ({", ".join(_CPU_MODELS)}) and prints each one's time, speed-up against sequential, cores kept busy and why, and whether this Python is free-threaded. --concurrency K sets every model's workers (default: one per core); --scheduler tcp://HOST:8786 sends the dask model to a running cluster instead of a local one.
+`speedlab primes --compare` runs that job under every CPU model ({", ".join(_CPU_MODELS)}) and prints each one's time, speed-up against sequential, cores kept busy and why, and whether this Python is free-threaded. --concurrency N sets every model's workers (default: one per core); --scheduler tcp://HOST:8786 sends the dask model to a running cluster instead of a local one.
 
-Limits: numbers must be >= 0; --count <= {MAX_COUNT:,}; --below <= {MAX_BELOW:,}; --start <= {MAX_START:,}; checked numbers <= {MAX_CHECK:,}.
+Numbers are integers in digits (1000, not 1e3), from 0 to a limit: --count {MAX_COUNT:,}; --below {MAX_BELOW:,}; --start {MAX_START:,}; checked numbers {MAX_CHECK:,}.
 """  # noqa: E501
-
-
-def _checked(value: int, option: str, maximum: int) -> int:
-    if value < 0:
-        raise UsageError(f"{option} must be >= 0, got {value}")
-    if value > maximum:
-        raise UsageError(f"{option} must be <= {maximum:,}, got {value:,}")
-    return value
 
 
 def _lines(values: Iterable[object]) -> Iterator[str]:
@@ -108,15 +101,31 @@ def _write(chunks: Iterable[str], out: TextIO) -> None:
 def primes_command(
     count: Annotated[
         int | None,
-        typer.Option("--count", "-n", help="Print the first N primes (>= --start).", metavar="N"),
+        typer.Option(
+            "--count",
+            "-n",
+            help="Print the first N primes (>= --start); 0 prints none.",
+            metavar="N",
+            parser=integer(0, MAX_COUNT),
+        ),
     ] = None,
     below: Annotated[
         int | None,
-        typer.Option("--below", help="Print the primes below N (and >= --start).", metavar="N"),
+        typer.Option(
+            "--below",
+            help="Print the primes below N (and >= --start).",
+            metavar="N",
+            parser=integer(0, MAX_BELOW),
+        ),
     ] = None,
     start: Annotated[
         int | None,
-        typer.Option("--start", help="Begin at the first prime >= N (default 2).", metavar="N"),
+        typer.Option(
+            "--start",
+            help="Begin at the first prime >= N (default 2).",
+            metavar="N",
+            parser=integer(0, MAX_START),
+        ),
     ] = None,
     check: Annotated[
         bool,
@@ -133,9 +142,9 @@ def primes_command(
         typer.Option(
             "--model",
             "-m",
-            metavar="[" + "|".join(_CPU_MODELS) + "]",
-            help="With --check: run the check as the CPU-bound job under this model "
-            "(--compare shows where each one computes, and how fast).",
+            metavar="MODEL",
+            help="With --check: run the check as the CPU-bound job under this model: "
+            f"{', '.join(_CPU_MODELS)} (--compare shows where each one computes, and how fast).",
             show_default=False,
         ),
     ] = None,
@@ -150,7 +159,8 @@ def primes_command(
         typer.Option(
             "--concurrency",
             "-c",
-            min=1,
+            metavar="N",
+            parser=integer(1),
             help="Workers of --model (default: the model's own) or of every model of --compare "
             "(default: one per core).",
             show_default=False,
@@ -172,6 +182,7 @@ def primes_command(
             help="The numbers to check (only with --check or --compare; with --model or "
             f"--compare the default is the CPU-bound job's {len(DEFAULT_NUMBERS)} numbers).",
             metavar="NUMBER",
+            parser=integer(0, MAX_CHECK),
             show_default=False,
         ),
     ] = None,
@@ -188,11 +199,11 @@ def primes_command(
         raise UsageError("numbers can only be given with --check or --compare")
     if (check or compare) and start is not None:
         raise UsageError(f"--start cannot be used with {modes[0]}")
-    first = 2 if start is None else _checked(start, "--start", MAX_START)
+    first = 2 if start is None else start
 
     out = sys.stdout
     if compare or model is not None:
-        given = [_checked(n, "a checked number", MAX_CHECK) for n in numbers or DEFAULT_NUMBERS]
+        given = list(numbers or DEFAULT_NUMBERS)
         if compare:
             _compare(given, concurrency, scheduler, as_json=as_json, out=out)
         else:
@@ -202,18 +213,17 @@ def primes_command(
     if check:
         if not numbers:
             raise UsageError("--check needs at least one number, e.g. --check 7 8 9")
-        checked = [_checked(n, "a checked number", MAX_CHECK) for n in numbers]
-        results = ((n, primality(n)) for n in checked)
+        results = ((n, primality(n)) for n in numbers)
         if as_json:
             _write(_json_list(_json_check(n, kind) for n, kind in results), out)
         else:
             _write(_lines(f"{n} is {kind.value}" for n, kind in results), out)
         return
     if count is not None:
-        primes = first_primes(_checked(count, "--count", MAX_COUNT), start=first)
+        primes = first_primes(count, start=first)
     else:
         assert below is not None  # exactly one mode was chosen above
-        primes = primes_below(_checked(below, "--below", MAX_BELOW), start=first)
+        primes = primes_below(below, start=first)
     _write(_json_list(primes) if as_json else _lines(primes), out)
 
 

@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from speedlab.cli._options import integer, number, seconds
 from speedlab.spinner import (
     DEFAULT_FPS,
     DEFAULT_PRIME,
     DEFAULT_SLEEP_SECONDS,
     LECTURE_MESSAGE,
+    MAX_FPS,
+    MAX_NUMBER,
+    MAX_SECONDS,
     MODEL_NAMES,
     WORK_KINDS,
 )
@@ -69,15 +73,34 @@ def spin_command(
         typer.Option("--work", "-w", help="The slow function: the lecture's sleep, or is_prime."),
     ] = "sleep",  # type: ignore[assignment]
     seconds: Annotated[
-        float, typer.Option("--seconds", "-s", help="How long --work sleep sleeps.", metavar="S")
+        float,
+        typer.Option(
+            "--seconds",
+            "-s",
+            help="How long --work sleep sleeps.",
+            metavar="SECONDS",
+            parser=seconds(MAX_SECONDS),
+        ),
     ] = DEFAULT_SLEEP_SECONDS,
     number: Annotated[
         int,
         typer.Option(
-            "--number", "-n", help="The number --work prime tests (a large prime).", metavar="N"
+            "--number",
+            "-n",
+            help="The number --work prime tests (a large prime).",
+            metavar="N",
+            parser=integer(0, MAX_NUMBER),
         ),
     ] = DEFAULT_PRIME,
-    fps: Annotated[float, typer.Option("--fps", help="Frames per second to aim at.")] = DEFAULT_FPS,
+    fps: Annotated[
+        float,
+        typer.Option(
+            "--fps",
+            help=f"Frames per second to aim at (at most {MAX_FPS:g}).",
+            metavar="FPS",
+            parser=number(above=0, maximum=MAX_FPS),
+        ),
+    ] = DEFAULT_FPS,
     message: Annotated[
         str, typer.Option("--message", help="Text after the face.", metavar="TEXT")
     ] = LECTURE_MESSAGE,

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO, TypedDict
 
-from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT
+from speedlab._constants import DEFAULT_SEED, DEFAULT_TICK, LESSON_MAX_COUNT, LESSON_MAX_TICK
 from speedlab._exceptions import UsageError
 from speedlab.lesson._asyncio_demo import show_asyncio_basics
 from speedlab.lesson._narrator import DEFAULT_LANGUAGE, N_, Echo, Narrator
@@ -69,8 +69,7 @@ PRIME_DEMO_START = 1000
 # Numbers the primes demo checks with is_prime: edge cases, a square, and 2**31 - 1.
 PRIME_DEMO_CHECKS = (0, 1, 2, 91, 97, 2**31 - 1)
 
-# Longest tick: a minute per lecture "second" is already slower than anyone reads.
-MAX_TICK = 60.0
+MAX_TICK = LESSON_MAX_TICK
 
 MAX_COUNT = LESSON_MAX_COUNT
 

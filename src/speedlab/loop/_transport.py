@@ -20,8 +20,8 @@ from __future__ import annotations
 from speedlab._exceptions import HttpConnectError, HttpError, HttpTimeout, HttpTooLarge
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError
 from speedlab.loop._client import HttpClient, RequestDeferred
-from speedlab.models._neterrors import describe_failure, where
 from speedlab.loop._pool import DEFAULT_POOL_SIZE
+from speedlab.models._neterrors import describe_failure, where
 
 __all__ = ["HandmadeTransport"]
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         DEFAULT_FPS,
         LECTURE_FRAMES,
         LECTURE_MESSAGE,
+        MAX_FPS,
         Clock,
         Spinner,
         Stopper,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
         spin_until,
     )
     from speedlab.spinner._run import (
-        MAX_FPS,
         MODEL_NAMES,
         ModelName,
         describe,
@@ -87,7 +87,7 @@ _EXPORTS = {
     "Stopper": "speedlab.spinner._frames",
     "spin_async": "speedlab.spinner._frames",
     "spin_until": "speedlab.spinner._frames",
-    "MAX_FPS": "speedlab.spinner._run",
+    "MAX_FPS": "speedlab.spinner._frames",
     "MODEL_NAMES": "speedlab.spinner._work",
     "ModelName": "speedlab.spinner._work",
     "describe": "speedlab.spinner._run",

@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_FPS",
     "LECTURE_FRAMES",
     "LECTURE_MESSAGE",
+    "MAX_FPS",
     "Clock",
     "Spinner",
     "Stopper",
@@ -45,6 +46,9 @@ LECTURE_MESSAGE: Final = "loading..."
 
 # The lecture's FPS = 5: a frame every 0.2 s, slow enough to read, fast enough to look alive.
 DEFAULT_FPS: Final = 5.0
+
+# Above ~60 fps a terminal shows no difference; 100 leaves room to measure a spinner's limits.
+MAX_FPS: Final = 100.0
 
 #: A clock: seconds as a float, never going back (``time.monotonic`` by default).
 Clock = Callable[[], float]

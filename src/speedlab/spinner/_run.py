@@ -27,6 +27,7 @@ from speedlab.spinner._frames import (
     DEFAULT_FPS,
     LECTURE_FRAMES,
     LECTURE_MESSAGE,
+    MAX_FPS,
     Clock,
     Spinner,
 )
@@ -38,9 +39,6 @@ __all__ = ["MAX_FPS", "MODEL_NAMES", "ModelName", "describe", "run_spinner"]
 
 
 #: The models, in the lecture's order.
-
-# Above ~60 fps a terminal shows no difference; 100 leaves room to measure a spinner's limits.
-MAX_FPS: Final = 100.0
 
 _BESIDE: Final[dict[str, type[SpinnerThread | SpinnerProcess]]] = {
     "threads": SpinnerThread,

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,6 @@ KEYWORDS = st.one_of(
     st.text(min_size=100, max_size=400),
     st.from_regex(r"[a-z0-9][a-z0-9_-]{0,70}", fullmatch=True),
 )
-SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def result(ids: tuple[int, ...] = (1, 2, 3), **changes: object) -> SearchResult:
@@ -99,8 +99,11 @@ def test_unsafe_or_ambiguous_keywords_are_hashed(keyword: str, name: str) -> Non
 
 
 def check_name(name: str) -> None:
-    assert 0 < len(name) <= 100
-    assert SAFE_NAME.fullmatch(name), name
+    assert 0 < len(name.encode("utf-8")) <= 100
+    # letters, marks and digits of any script, '_' and '-': no separator, dot or control
+    assert all(ch in "-_" or unicodedata.category(ch)[0] in "LMN" for ch in name), name
+    assert unicodedata.category(name[0])[0] in "LN"
+    assert name == unicodedata.normalize("NFC", name)
     assert name == name.lower()
     assert name not in {"con", "prn", "aux", "nul"}
 

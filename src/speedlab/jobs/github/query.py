@@ -85,7 +85,7 @@ DEFAULT_TIMEOUT = 10.0
 # 10**8 s, threading's and the OS's timeouts overflow).
 MAX_TIMEOUT = 3600.0
 MAX_WAIT = 7 * 86_400.0
-# Upper bound of --max-response-bytes (1 TiB): past it, the cap is a typo.
+# Upper bound of --max-bytes (1 TiB): past it, the cap is a typo.
 MAX_RESPONSE_LIMIT = 2**40
 # Retries for one request after timeouts, dropped connections, 5xx and malformed bodies.
 DEFAULT_RETRIES = 5
@@ -188,7 +188,7 @@ class SearchConfig:
         _check_int("--per-page", self.per_page, 1, MAX_PER_PAGE)
         _check_int("--pages", self.pages, 1, None)
         _check_int("--retries", self.retries, 0, None)
-        _check_int("--max-response-bytes", self.max_response_bytes, 1, MAX_RESPONSE_LIMIT)
+        _check_int("--max-bytes", self.max_response_bytes, 1, MAX_RESPONSE_LIMIT)
         _check_number("--timeout", self.timeout, positive=True, high=MAX_TIMEOUT)
         _check_number("--max-wait", self.max_wait, positive=False, high=MAX_WAIT)
         _check_number("--backoff-base", self.backoff_base, positive=False)

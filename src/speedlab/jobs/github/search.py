@@ -245,7 +245,7 @@ def _fetch_page(
             if reply.kind == "too_large":  # retrying would cost as much again
                 return (
                     "failed",
-                    f"response too large: {reply.message} (see --max-response-bytes)",
+                    f"response too large: {reply.message} (see --max-bytes)",
                 )
             fault = (reply.kind, reply.message, None)
         elif isinstance(reply, HttpResponse):

@@ -47,28 +47,85 @@ _HASHED_TAIL = re.compile(r".*-[0-9a-f]{16}")
 _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
-# Longest slug kept in a hashed name; with "-" and 16 hex digits a name stays under 60 chars.
+# Longest slug kept in a hashed name, in characters and in UTF-8 bytes: with "-" and 16 hex
+# digits a name stays under 100 bytes (and under 60 characters), far below any file system's
+# limit of 255 bytes. 40 characters is the limit of earlier versions, so ASCII names stay.
 _SLUG_LIMIT = 40
+_SLUG_BYTES = 80
 _HASH_DIGITS = 16
 #: The largest file a resume check reads: a search has at most 1000 results (GitHub's cap),
 #: about 30 KB of ids, so anything this large was not written by us.
 MAX_SAVED_FILE_BYTES = 16 * 2**20
+# Unicode general categories a slug keeps: letters and digits of every script, and the
+# combining marks that belong to them (Devanagari vowel signs, accents left uncomposed).
+_LETTER, _MARK, _NUMBER = "L", "M", "N"
+
+
+def _slug(keyword: str) -> str:
+    """Return the readable part of a hashed name: the keyword's letters, lower-case, NFC.
+
+    Letters, digits and marks of any script and ``_`` are kept; every run of anything else
+    (spaces, punctuation, symbols, controls, format characters such as U+202E, separators
+    and reserved characters like ``/ \\ : * ? " < > |``) becomes one ``-``. For an ASCII
+    keyword this is exactly the slug of earlier versions, so their files still resume.
+    """
+    import unicodedata  # only hashed names need it
+
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFC", keyword.lower()):
+        kind = unicodedata.category(ch)[0]
+        if ch == "_" or kind in (_LETTER, _NUMBER) or (kind == _MARK and kept and kept[-1] != "-"):
+            kept.append(ch)
+        elif not kept or kept[-1] != "-":
+            kept.append("-")
+    # Cut to the limits without splitting a character, nor a letter from its marks.
+    end, size = 0, 0
+    while end < min(len(kept), _SLUG_LIMIT):
+        size += len(kept[end].encode("utf-8"))
+        if size > _SLUG_BYTES:
+            break
+        end += 1
+    while 0 < end < len(kept) and unicodedata.category(kept[end])[0] == _MARK:
+        end -= 1
+    slug = "".join(kept[:end]).strip("-_")
+    while slug and unicodedata.category(slug[0])[0] == _MARK:  # a mark left without its letter
+        slug = slug[1:].lstrip("-_")
+    return slug or "keyword"
 
 
 def filename_for(keyword: str) -> str:
-    """Return the file name for a keyword's results: safe, one-to-one, at most 100 characters.
+    """Return the file name for a keyword's results: safe, one-to-one, at most 100 bytes.
+
+    A keyword matching ``^[a-z0-9][a-z0-9_-]{0,63}$`` keeps its name (``torch``), unless
+    Windows reserves it (``con``) or it ends like a hashed name. Any other keyword, in any
+    script, becomes its slug (its letters, lower-case and NFC-normalised, see :func:`_slug`),
+    ``-``, and 16 hex digits of the SHA-256 of the keyword exactly as given: ``данные`` is
+    saved as ``данные-<hash>`` and ``ML`` as ``ml-<hash>``.
+
+    The hash is of the exact text, because GitHub searches the text as given: ``café`` typed
+    precomposed (NFC) and decomposed (NFD) are two keywords, with two files (the same slug,
+    two hashes), so that no search overwrites another's results, even on a file system that
+    ignores case or normalises names (macOS). Kept names never end in ``-`` and 16 hex digits,
+    and hashed names always do, so the two kinds never meet.
+
+    Every name is non-empty, NFC, has no separator, control or format character, none of
+    ``< > : " / \\ | ? *``, no leading dot, no trailing dot or space, is no Windows reserved
+    name, and is at most 100 bytes of UTF-8 (a slug is cut at 40 characters or 80 bytes,
+    between whole letters).
 
     Example:
         >>> filename_for("torch")
         'torch'
         >>> filename_for("ML")
         'ml-a5713dc015b27286'
+        >>> filename_for("данные")[:7]
+        'данные-'
 
     Args:
         keyword: any text.
 
     Returns:
-        A name with no separator, no leading dot, no control character, never empty.
+        The file name, to join to the output directory.
     """
     if (
         _PLAIN.fullmatch(keyword)
@@ -77,9 +134,7 @@ def filename_for(keyword: str) -> str:
     ):
         return keyword
     digest = hashlib.sha256(keyword.encode("utf-8", "surrogatepass")).hexdigest()
-    slug = re.sub(r"[^a-z0-9_]+", "-", keyword.lower())
-    slug = slug[:_SLUG_LIMIT].strip("-_") or "keyword"
-    return f"{slug}-{digest[:_HASH_DIGITS]}"
+    return f"{_slug(keyword)}-{digest[:_HASH_DIGITS]}"
 
 
 def render(result: SearchResult, format: OutputFormat, *, fetched_at: str) -> bytes:
