@@ -18,8 +18,9 @@ KEYWORDS = ("torch", "ML", "deep learning")
 
 def test_run_demo_runs_every_model_and_finds_identical_files(tmp_path: Path) -> None:
     seen: list[str] = []
+    # A latency long enough for the memory sampler (every 50 ms) to see the pool's workers.
     report = run_demo(
-        out_dir=tmp_path, keywords=KEYWORDS, latency=0.0, jitter=0.0, on_model=seen.append
+        out_dir=tmp_path, keywords=KEYWORDS, latency=0.2, jitter=0.0, on_model=seen.append
     )
     assert seen == list(IO_MODELS)
     assert [row.model for row in report.rows] == list(IO_MODELS)
