@@ -87,7 +87,7 @@ def test_received_bytes_are_capped_too_and_an_announced_length_fails_at_once() -
         ("br", b"", "unsupported Content-Encoding 'br'"),
         ("gzip, gzip", b"", "unsupported Content-Encoding"),
         ("gzip", b"not gzip at all", "corrupt gzip body"),
-        ("gzip", gzip.compress(b"x" * 1000)[:20], "ended before its end"),
+        ("gzip", gzip.compress(b"x" * 1000, mtime=0)[:20], "ended before its end"),
     ],
 )
 def test_what_cannot_be_read_is_a_clear_body_error(

@@ -221,7 +221,10 @@ class DaskModel(ExecutorModel):
                     # The scheduler serves HTTP even without a dashboard, by default on port
                     # 8787: a second cluster would warn that it is taken. Any free local port.
                     scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                    silence_logs=logging.ERROR,
+                    # CRITICAL: a stop kills our own workers on purpose, and the scheduler would
+                    # log that as an ERROR on the user's terminal; real failures reach the
+                    # run as failed units or a ClusterError anyway.
+                    silence_logs=logging.CRITICAL,
                     preload=["speedlab.models._cluster"],
                     death_timeout=CONNECT_TIMEOUT,
                 )
