@@ -221,10 +221,11 @@ class DaskModel(ExecutorModel):
                     # The scheduler serves HTTP even without a dashboard, by default on port
                     # 8787: a second cluster would warn that it is taken. Any free local port.
                     scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                    # CRITICAL: a stop kills our own workers on purpose, and the scheduler would
-                    # log that as an ERROR on the user's terminal; real failures reach the
-                    # run as failed units or a ClusterError anyway.
-                    silence_logs=logging.CRITICAL,
+                    # Nothing of distributed's logging reaches the user's terminal: a stop kills
+                    # our own workers on purpose (an ERROR there), and closing races its own
+                    # reports to a client already gone (a CRITICAL with a traceback). Real
+                    # failures reach the run as failed units or a ClusterError anyway.
+                    silence_logs=logging.CRITICAL + 1,
                     preload=["speedlab.models._cluster"],
                     death_timeout=CONNECT_TIMEOUT,
                 )
