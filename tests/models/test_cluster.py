@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 import pickle
 import signal
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 from distributed import Event
 
-from speedlab.models._cluster import ClusterStop, probe_scheduler, sigint_deferred
+from speedlab.models._cluster import ClusterStop, probe_scheduler, quiet_loop, sigint_deferred
 
 
 def _blocked_in_new_thread() -> bool:
@@ -108,3 +110,30 @@ def test_the_probe_finds_a_listener_and_refuses_a_closed_port() -> None:
     with pytest.raises(ConnectionRefusedError):
         probe_scheduler(f"tcp://127.0.0.1:{port}", timeout=5)  # closed now
     probe_scheduler("inproc://nowhere/1/2", timeout=5)  # not TCP: left to the client
+
+
+def _lost_task_error(loop: asyncio.AbstractEventLoop) -> None:
+    async def fails() -> None:
+        raise KeyError("tcp://127.0.0.1:1")
+
+    task = loop.create_task(fails())
+    loop.run_until_complete(asyncio.sleep(0.01))
+    assert task.done()
+    del task
+    gc.collect()  # the task's exception was never retrieved: reported now
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_a_quiet_loop_reports_no_lost_task_errors(
+    quiet: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        if quiet:
+            quiet_loop(loop)
+        with caplog.at_level("ERROR", logger="asyncio"):
+            _lost_task_error(loop)
+    finally:
+        loop.close()
+    reported = any("never retrieved" in r.getMessage() for r in caplog.records)
+    assert reported is not quiet  # the unquiet loop shows the report is really made

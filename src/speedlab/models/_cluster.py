@@ -5,7 +5,8 @@
 - :func:`dask_setup`: the local cluster's worker preload (workers ignore Ctrl-C);
 - :func:`worker_label`, :func:`worker_cpu_seconds`: run on the workers;
 - :func:`sigint_deferred`, :func:`close_nannies`: starting and killing a local cluster safely;
-- :func:`probe_scheduler`: is anyone listening at a scheduler's address.
+- :func:`probe_scheduler`: is anyone listening at a scheduler's address;
+- :func:`quiet_loop`: distributed's event loop reports nothing to the terminal.
 
 Nothing here imports dask at module level: ``distributed`` is imported where it is used, so
 the model's module stays importable without the optional dependency.
@@ -34,6 +35,7 @@ __all__ = [
     "close_nannies",
     "dask_setup",
     "probe_scheduler",
+    "quiet_loop",
     "sigint_deferred",
     "worker_cpu_seconds",
     "worker_label",
@@ -178,6 +180,26 @@ def sigint_deferred() -> Iterator[list[bool]]:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending press arrives now
         signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+def quiet_loop(loop: Any) -> None:
+    """Keep the unobserved errors of distributed's own event loop off the user's terminal.
+
+    A stop kills our own local workers on purpose; the scheduler's tasks that were talking to
+    them (a scatter, a replicate) then fail with nobody awaiting them, and asyncio prints
+    "Task exception was never retrieved" and a traceback through its default handler. Real
+    failures reach the run anyway, as failed units or a ``ClusterError``.
+
+    Args:
+        loop: A tornado ``IOLoop`` (``cluster.loop``, ``client.loop``) or an asyncio loop.
+    """
+    asyncio_loop = getattr(loop, "asyncio_loop", loop)
+    if isinstance(asyncio_loop, asyncio.AbstractEventLoop):
+        asyncio_loop.set_exception_handler(_drop_report)
+
+
+def _drop_report(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    del loop, context
 
 
 def probe_scheduler(address: str, *, timeout: float) -> None:

@@ -55,6 +55,7 @@ from speedlab.models._cluster import (
     ClusterStop,
     close_nannies,
     probe_scheduler,
+    quiet_loop,
     sigint_deferred,
     worker_cpu_seconds,
     worker_label,
@@ -229,11 +230,13 @@ class DaskModel(ExecutorModel):
                     preload=["speedlab.models._cluster"],
                     death_timeout=CONNECT_TIMEOUT,
                 )
+                quiet_loop(self._cluster.loop)
             self._client = Client(  # type: ignore[no-untyped-call]
                 self._cluster if self._cluster is not None else self.scheduler,
                 timeout=CONNECT_TIMEOUT,
                 set_as_default=False,
             )
+            quiet_loop(self._client.loop)
         if pressed:
             raise KeyboardInterrupt
         if self._cluster is not None:
