@@ -18,12 +18,14 @@ asked (``null_owner_rate``), some items have ``"owner": null`` as the schema all
 
 from __future__ import annotations
 
-import json
+import functools
 import random
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
+
+import msgspec
 
 from speedlab.fakehub._config import DEFAULT_NULL_OWNER_RATE
 from speedlab.fakehub._population import (
@@ -76,6 +78,16 @@ for _weight in LANGUAGE_WEIGHTS.values():
     _CUMULATIVE.append((_CUMULATIVE[-1] if _CUMULATIVE else 0.0) + _weight)
 
 
+# Every repository URL is the repository's API URL and a fixed suffix: concatenated, not
+# formatted, for a fresh page costs the server about 80 µs an item otherwise.
+_REPO_URL_SUFFIXES = tuple((key, template.format(r="")) for key, template in REPO_URL_TEMPLATES)
+assert all(template.startswith("{r}") for _, template in REPO_URL_TEMPLATES)
+
+# Compact UTF-8 JSON, byte for byte what json.dumps(separators=(",", ":"), ensure_ascii=False)
+# writes, several times faster.
+_ENCODER = msgspec.json.Encoder()
+
+
 def _timestamp(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
@@ -83,6 +95,12 @@ def _timestamp(epoch: float) -> str:
 def _slug(text: str) -> str:
     slug = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "-" for c in text)
     return "-".join(part for part in slug.split("-") if part)[:60]
+
+
+@functools.lru_cache(maxsize=1024)
+def _slugs(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms' slugs, made once per query rather than once per item."""
+    return tuple(s for s in map(_slug, terms) if s)
 
 
 class _Numbers:
@@ -194,7 +212,7 @@ def _render(result: ResultSet, position: int, null_owner_rate: float) -> dict[st
     owner_index = int(OWNER_POOL_SIZE * rng.random() ** 2.5)
     owner = owner_for_index(owner_index)
     fields = query.in_fields or ("description", "name", "topics")
-    slugs = [s for s in (_slug(t) for t in query.terms) if s]
+    slugs = _slugs(query.terms)
     word = rng.choice(NOUNS)
     if fields == ("name",) and slugs:
         name = "-".join(slugs)
@@ -251,8 +269,8 @@ def _render(result: ResultSet, position: int, null_owner_rate: float) -> dict[st
         "fork": fork,
         "url": api_url,
     }
-    for key, template in REPO_URL_TEMPLATES:
-        item[key] = template.format(r=api_url)
+    for key, suffix in _REPO_URL_SUFFIXES:
+        item[key] = api_url + suffix
     item.update(
         {
             "created_at": _timestamp(numbers.created),
@@ -338,6 +356,4 @@ class Corpus:
 
     def item_json(self, result: ResultSet, position: int) -> bytes:
         """Return the item at ``position`` as compact UTF-8 JSON, as GitHub sends it."""
-        return json.dumps(
-            self.item(result, position), separators=(",", ":"), ensure_ascii=False
-        ).encode()
+        return _ENCODER.encode(self.item(result, position))
