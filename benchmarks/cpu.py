@@ -14,8 +14,8 @@ a user waits for it. Then it checks the targets, side by side:
     .venv/bin/python benchmarks/cpu.py --quick     # the job's 8 default numbers
     .venv/bin/python benchmarks/cpu.py --repeats 4 # median and range of four runs (default 2)
 
-The machine metadata comes from a small function below (``speedlab._machine`` does not exist
-in this tree yet).
+The results JSON carries the machine, Python, package versions and git commit
+(:func:`speedlab._machine.describe_environment`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import sysconfig
@@ -31,9 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from baselines import joblib_parallel, pool_map
-from primes import _commit  # the one copy of the git look-up (benchmarks/ is on sys.path)
-from speedlab import __version__
+from baselines import pool_map
+from speedlab._machine import describe_environment
 from speedlab.cpu import interpreter, run_cpu_model
 from speedlab.jobs.primes import DEFAULT_NUMBERS, PrimeJob
 from speedlab.models import models_for
@@ -77,26 +75,17 @@ DASK_MIN_SEQUENTIAL = 20.0  # seconds: below this, dask's start-up weighs too mu
 
 
 def machine() -> dict[str, object]:
-    """Describe this machine and Python (a minimal stand-in for ``speedlab._machine``)."""
-    cpu = platform.processor()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in info if "model name" in ln), cpu)
-    except OSError:
-        pass
+    """This machine, Python, versions and commit, with what the CPU job adds (free threads)."""
     python = interpreter()
     return {
-        "platform": platform.platform(),
-        "cpu": cpu,
+        **describe_environment(
+            packages=["speedlab", "dask", "distributed", "joblib"], repo=Path(__file__).parent
+        ),
         "cores": python.cores,
         "load_average": list(os.getloadavg()),
-        "python": python.version,
-        "implementation": python.implementation,
         "free_threaded_build": python.free_threaded_build,
         "gil_enabled": python.gil_enabled,
         "cc": sysconfig.get_config_var("CC"),
-        "speedlab": __version__,
-        "commit": _commit(),
     }
 
 
@@ -167,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     numbers = list(DEFAULT_NUMBERS if args.quick else FULL_NUMBERS)
     runners: dict[str, Runner] = {m: model_runner(m, args.scheduler) for m in models_for("cpu")}
     runners[POOL] = pool_map.check_all
-    runners[JOBLIB] = joblib_parallel.check_all
+    try:
+        from baselines import joblib_parallel
+    except ImportError:
+        print("SKIPPED joblib: not importable; `make bench` installs it")
+    else:
+        runners[JOBLIB] = joblib_parallel.check_all
 
     print(
         f"CPU-bound job: is_prime of {len(numbers)} numbers (~1e15) by trial division, "
@@ -196,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     target("processes speedup", sequential / processes, 0.85 * ideal)
     target("processes / Pool.map", processes / median[POOL], 1.1, at_most=True)
-    target("processes / joblib", processes / median[JOBLIB], 1.1, at_most=True)
+    if JOBLIB in median:
+        target("processes / joblib", processes / median[JOBLIB], 1.1, at_most=True)
     if args.scheduler is None and sequential >= DASK_MIN_SEQUENTIAL:
         target("dask (local cluster) speedup", sequential / median["dask"], 0.7 * cores)
     else:

@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import h11
 
+from speedlab import _zlib
 from speedlab._exceptions import HttpConnectError, HttpProtocolError, HttpTooLarge
 
 __all__ = [
@@ -191,9 +192,9 @@ class BodyDecoder:
         if self.encoding in ("", "identity"):
             self._inflater = None
         elif self.encoding in ("gzip", "x-gzip"):
-            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._inflater = _zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif self.encoding == "deflate":
-            self._inflater = zlib.decompressobj(zlib.MAX_WBITS)
+            self._inflater = _zlib.decompressobj(zlib.MAX_WBITS)
         else:
             raise HttpProtocolError(f"unsupported Content-Encoding {encoding!r}")
 
@@ -216,10 +217,10 @@ class BodyDecoder:
                 self._keep(self._inflater.decompress(data, room + 1))  # +1: see the overflow
                 if self._inflater.eof and self._inflater.unused_data:  # another gzip member
                     data = self._inflater.unused_data
-                    self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    self._inflater = _zlib.decompressobj(16 + zlib.MAX_WBITS)
                 else:
                     data = self._inflater.unconsumed_tail
-        except zlib.error as exc:
+        except _zlib.ZlibError as exc:
             raise HttpProtocolError(f"corrupt {self.encoding} body: {exc}") from None
 
     def _keep(self, piece: bytes) -> None:
