@@ -250,11 +250,11 @@ def _fetch_page(
             fault = (reply.kind, reply.message, None)
         elif isinstance(reply, HttpResponse):
             now = clock()
+            verdict = classify(reply, now, config.per_page)
             if same_origin(reply.url or request.url, config.api):
-                gate.observe(now, reply.headers)
+                gate.observe(now, verdict.rate)  # the headers, parsed once
             else:  # another server's limits are not ours
                 gate.release()
-            verdict = classify(reply, now, config.per_page)
             if verdict.kind == "ok":
                 assert verdict.page is not None
                 _add_page(progress, verdict.page)
