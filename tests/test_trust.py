@@ -11,7 +11,7 @@ import trustme
 from speedlab._exceptions import UsageError
 from speedlab._trust import ca_file_from_env, check_ca_file
 from speedlab.jobs.github import SearchConfig
-from speedlab.jobs.github.query import build_search_request, request_for
+from speedlab.jobs.github._query import build_search_request, request_for
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,13 @@ def test_typed_statistics_come_back_as_their_class() -> None:
     assert back.wall_seconds == result.wall_seconds
 
 
+def test_a_statistics_class_is_named_by_its_public_package() -> None:
+    # Not by its private module (speedlab.jobs.github._job): a file outlives a rename.
+    result = _fixtures.io_job().models[0].runs[0].result
+    names = {r["stats_type"] for r in encode_result(result)["records"]}
+    assert names == {"speedlab.jobs.github:SearchStatistics"}
+
+
 def test_tuples_in_a_record_s_data_come_back_as_lists() -> None:
     result = _fixtures.run("x", [_fixtures.record("k", 0, 1, "main")], 1.0, 0.0)
     record = result.records[0].__class__("k", "done", data={"pages": (1, 2)})

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from speedlab.jobs.effects import Compute, HttpRequest, HttpResponse, Send, Sleep
-from speedlab.jobs.github.query import SearchConfig, build_search_request
+from speedlab.jobs.github._query import SearchConfig, build_search_request
 from speedlab.testing import (
     VIRTUAL_EPOCH,
     SearchServer,

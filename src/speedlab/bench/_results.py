@@ -50,10 +50,21 @@ _RECORD_FIELDS = ("key", "status", "detail", "start", "end", "worker", "attempts
 
 
 def _type_name(obj: object) -> str | None:
+    """``module:qualname``, naming the public package when a private module's class is its
+    export (``speedlab.jobs.github:SearchStatistics``), so a file outlives a module's rename."""
     if obj is None:
         return None
     cls = type(obj)
-    return f"{cls.__module__}:{cls.__qualname__}"
+    module = cls.__module__
+    parent, _, last = module.rpartition(".")
+    if last.startswith("_") and parent:
+        try:
+            public = getattr(importlib.import_module(parent), cls.__qualname__, None)
+        except ImportError:
+            public = None
+        if public is cls:
+            module = parent
+    return f"{module}:{cls.__qualname__}"
 
 
 def _stats_class(name: object) -> type | None:

@@ -23,7 +23,7 @@ from speedlab._text import NO_SECRETS, Redactor, plural
 from speedlab._trust import CA_FILE_ENV, ca_file_from_env
 from speedlab.cli._options import integer, seconds
 from speedlab.cli._signals import interrupt_exit_code
-from speedlab.jobs.github.query import (
+from speedlab.jobs.github._query import (
     DEFAULT_API_URL,
     DEFAULT_KEYWORDS,
     DEFAULT_OUT_DIR,
@@ -316,7 +316,7 @@ def github(
       speedlab github --api https://127.0.0.1:8443 --ca-file ca.pem
     """
     # Imported here, not at the top: `speedlab --help` must not pay for the job and rich.
-    from speedlab.jobs.github.job import GitHubJob
+    from speedlab.jobs.github._job import GitHubJob
     from speedlab.models import run_model
     from speedlab.progress import RunProgress, choose_mode
 

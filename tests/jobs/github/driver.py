@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from speedlab.jobs.github.ratelimit import RateGate
+from speedlab.jobs.github._ratelimit import RateGate
 from speedlab.testing import rate_headers
 
 TOKEN = "ghp_TESTtoken1234567890abcdefSECRET"

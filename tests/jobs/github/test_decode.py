@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from speedlab.fakehub import Corpus, FakeHub, FakeHubConfig, parse_query
 from speedlab.jobs.effects import HttpResponse
 from speedlab.jobs.github._decode import MAX_OWNER_ID, MAX_TOTAL_COUNT, SearchPage
-from speedlab.jobs.github.job import DEFAULT_KEYWORDS
-from speedlab.jobs.github.response import classify, parse_search_body
+from speedlab.jobs.github._job import DEFAULT_KEYWORDS
+from speedlab.jobs.github._response import classify, parse_search_body
 from speedlab.testing import GITHUB_API as API
 
 URL = API + "/search/repositories?q=x"

@@ -14,15 +14,15 @@ import pytest
 from speedlab._exceptions import CannotShare, UsageError
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import TransportError, UnitOutcome
-from speedlab.jobs.github.job import (
+from speedlab.jobs.github._job import (
     DEFAULT_KEYWORDS,
     GitHubJob,
     SearchStatistics,
     utc_timestamp,
 )
-from speedlab.jobs.github.query import SearchConfig, Secret
-from speedlab.jobs.github.ratelimit import RateGate
-from speedlab.jobs.github.storage import filename_for
+from speedlab.jobs.github._query import SearchConfig, Secret
+from speedlab.jobs.github._ratelimit import RateGate
+from speedlab.jobs.github._storage import filename_for
 from speedlab.models._sharing import LocalMemory, NoSharedMemory, ProcessMemory
 from speedlab.testing import VirtualClock, drive, error, ok
 from tests.jobs.github.driver import TOKEN

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from speedlab._exceptions import UsageError
-from speedlab.jobs.github.query import (
+from speedlab.jobs.github._query import (
     DEFAULT_USER_AGENT,
     UNDOCUMENTED_LIMIT,
     SearchConfig,

@@ -8,10 +8,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from speedlab.jobs.github.query import SearchConfig
-from speedlab.jobs.github.ratelimit import DEFAULT_POLL, RateGate, limited_wait
-from speedlab.jobs.github.response import RateLimitInfo
-from speedlab.jobs.github.search import search_keyword
+from speedlab.jobs.github._query import SearchConfig
+from speedlab.jobs.github._ratelimit import DEFAULT_POLL, RateGate, limited_wait
+from speedlab.jobs.github._response import RateLimitInfo
+from speedlab.jobs.github._search import search_keyword
 from speedlab.models._sharing import ProcessMemory
 from speedlab.testing import VIRTUAL_EPOCH as START
 from speedlab.testing import SearchServer, SimulationLog, VirtualClock, rate_headers, simulate

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from speedlab.jobs.effects import HttpResponse
-from speedlab.jobs.github.query import SearchConfig
-from speedlab.jobs.github.ratelimit import RateGate
-from speedlab.jobs.github.response import (
+from speedlab.jobs.github._query import SearchConfig
+from speedlab.jobs.github._ratelimit import RateGate
+from speedlab.jobs.github._response import (
     MAX_EPOCH,
     MAX_RATE_COUNT,
     MAX_RETRY_AFTER,
@@ -23,7 +23,7 @@ from speedlab.jobs.github.response import (
     parse_search_body,
     server_message,
 )
-from speedlab.jobs.github.search import search_keyword
+from speedlab.jobs.github._search import search_keyword
 from speedlab.testing import GITHUB_API as API
 from speedlab.testing import VIRTUAL_EPOCH as START
 from speedlab.testing import VirtualClock, drive, error, ok, rate_headers

@@ -10,9 +10,9 @@ import pytest
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.effects import HttpRequest, HttpResponse, Send, Sleep, TransportError
-from speedlab.jobs.github.query import SearchConfig, Secret
-from speedlab.jobs.github.ratelimit import RateGate
-from speedlab.jobs.github.search import SearchResult, search_keyword
+from speedlab.jobs.github._query import SearchConfig, Secret
+from speedlab.jobs.github._ratelimit import RateGate
+from speedlab.jobs.github._search import SearchResult, search_keyword
 from speedlab.testing import GITHUB_API as API
 from speedlab.testing import VIRTUAL_EPOCH as START
 from speedlab.testing import Trace, VirtualClock, drive, error, ok, rate_headers

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speedlab._exceptions import UnsafeOutputPath
-from speedlab.jobs.github.job import DEFAULT_KEYWORDS
-from speedlab.jobs.github.search import SearchResult
-from speedlab.jobs.github.storage import (
+from speedlab.jobs.github._job import DEFAULT_KEYWORDS
+from speedlab.jobs.github._search import SearchResult
+from speedlab.jobs.github._storage import (
     OutputDir,
     filename_for,
     is_saved,

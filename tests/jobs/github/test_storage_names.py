@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speedlab.jobs.github.query import search_query
-from speedlab.jobs.github.search import SearchResult
-from speedlab.jobs.github.storage import OutputDir, filename_for, is_saved, render
+from speedlab.jobs.github._query import search_query
+from speedlab.jobs.github._search import SearchResult
+from speedlab.jobs.github._storage import OutputDir, filename_for, is_saved, render
 
 # Every code point, lone surrogates, controls and unassigned ones included.
 ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=60)

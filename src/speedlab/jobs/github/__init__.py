@@ -3,8 +3,9 @@
     from speedlab.jobs.github import GitHubJob, SearchConfig, token_from_env
     job = GitHubJob(config=SearchConfig(token=token_from_env(), pages=2))
 
-``query`` builds requests, ``response`` reads them, ``ratelimit`` paces the run, ``search`` is
-one keyword's unit, ``storage`` names and writes files, ``job`` ties them into a ``Job``.
+``_query`` builds requests, ``_response`` reads them, ``_ratelimit`` paces the run, ``_search``
+is one keyword's unit, ``_storage`` names and writes files, ``_job`` ties them into a ``Job``;
+``_decode`` is the typed page decoder. The modules are private: import from this package.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from typing import TYPE_CHECKING
 from speedlab._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from speedlab.jobs.github.job import (
+    from speedlab.jobs.github._job import (
         DEFAULT_KEYWORDS,
         GitHubJob,
         SearchStatistics,
         utc_timestamp,
     )
-    from speedlab.jobs.github.query import (
+    from speedlab.jobs.github._query import (
         DEFAULT_API_URL,
         DEFAULT_OUT_DIR,
         DEFAULT_USER_AGENT,
@@ -34,12 +35,12 @@ if TYPE_CHECKING:
         token_from_env,
         validate_keyword,
     )
-    from speedlab.jobs.github.ratelimit import (
+    from speedlab.jobs.github._ratelimit import (
         RateGate,
         RateGateStatistics,
         limited_wait,
     )
-    from speedlab.jobs.github.response import (
+    from speedlab.jobs.github._response import (
         Classified,
         RateLimitInfo,
         ResponseKind,
@@ -49,55 +50,55 @@ if TYPE_CHECKING:
         parse_rate_limit,
         parse_search_body,
     )
-    from speedlab.jobs.github.search import (
+    from speedlab.jobs.github._search import (
         MAX_REDIRECTS,
         SearchResult,
         search_keyword,
     )
-    from speedlab.jobs.github.storage import (
+    from speedlab.jobs.github._storage import (
         filename_for,
         is_saved,
         render,
         save_atomic,
     )
 
-# Imported on first use: the command line reads the defaults of ``query`` without paying for
+# Imported on first use: the command line reads the defaults of ``_query`` without paying for
 # the page decoder (msgspec) or the rest of the job.
 _EXPORTS = {
-    "DEFAULT_KEYWORDS": "speedlab.jobs.github.query",
-    "GitHubJob": "speedlab.jobs.github.job",
-    "SearchStatistics": "speedlab.jobs.github.job",
-    "utc_timestamp": "speedlab.jobs.github.job",
-    "DEFAULT_API_URL": "speedlab.jobs.github.query",
-    "DEFAULT_OUT_DIR": "speedlab.jobs.github.query",
-    "DEFAULT_USER_AGENT": "speedlab.jobs.github.query",
-    "GITHUB_API_VERSION": "speedlab.jobs.github.query",
-    "OutputFormat": "speedlab.jobs.github.query",
-    "SearchConfig": "speedlab.jobs.github.query",
-    "Secret": "speedlab.jobs.github.query",
-    "build_search_request": "speedlab.jobs.github.query",
-    "same_origin": "speedlab.jobs.github.query",
-    "search_query": "speedlab.jobs.github.query",
-    "token_from_env": "speedlab.jobs.github.query",
-    "validate_keyword": "speedlab.jobs.github.query",
-    "RateGate": "speedlab.jobs.github.ratelimit",
-    "RateGateStatistics": "speedlab.jobs.github.ratelimit",
-    "limited_wait": "speedlab.jobs.github.ratelimit",
-    "Classified": "speedlab.jobs.github.response",
-    "RateLimitInfo": "speedlab.jobs.github.response",
-    "ResponseKind": "speedlab.jobs.github.response",
-    "SearchPage": "speedlab.jobs.github.response",
-    "classify": "speedlab.jobs.github.response",
-    "parse_link_header": "speedlab.jobs.github.response",
-    "parse_rate_limit": "speedlab.jobs.github.response",
-    "parse_search_body": "speedlab.jobs.github.response",
-    "MAX_REDIRECTS": "speedlab.jobs.github.search",
-    "SearchResult": "speedlab.jobs.github.search",
-    "search_keyword": "speedlab.jobs.github.search",
-    "filename_for": "speedlab.jobs.github.storage",
-    "is_saved": "speedlab.jobs.github.storage",
-    "render": "speedlab.jobs.github.storage",
-    "save_atomic": "speedlab.jobs.github.storage",
+    "DEFAULT_KEYWORDS": "speedlab.jobs.github._query",
+    "GitHubJob": "speedlab.jobs.github._job",
+    "SearchStatistics": "speedlab.jobs.github._job",
+    "utc_timestamp": "speedlab.jobs.github._job",
+    "DEFAULT_API_URL": "speedlab.jobs.github._query",
+    "DEFAULT_OUT_DIR": "speedlab.jobs.github._query",
+    "DEFAULT_USER_AGENT": "speedlab.jobs.github._query",
+    "GITHUB_API_VERSION": "speedlab.jobs.github._query",
+    "OutputFormat": "speedlab.jobs.github._query",
+    "SearchConfig": "speedlab.jobs.github._query",
+    "Secret": "speedlab.jobs.github._query",
+    "build_search_request": "speedlab.jobs.github._query",
+    "same_origin": "speedlab.jobs.github._query",
+    "search_query": "speedlab.jobs.github._query",
+    "token_from_env": "speedlab.jobs.github._query",
+    "validate_keyword": "speedlab.jobs.github._query",
+    "RateGate": "speedlab.jobs.github._ratelimit",
+    "RateGateStatistics": "speedlab.jobs.github._ratelimit",
+    "limited_wait": "speedlab.jobs.github._ratelimit",
+    "Classified": "speedlab.jobs.github._response",
+    "RateLimitInfo": "speedlab.jobs.github._response",
+    "ResponseKind": "speedlab.jobs.github._response",
+    "SearchPage": "speedlab.jobs.github._response",
+    "classify": "speedlab.jobs.github._response",
+    "parse_link_header": "speedlab.jobs.github._response",
+    "parse_rate_limit": "speedlab.jobs.github._response",
+    "parse_search_body": "speedlab.jobs.github._response",
+    "MAX_REDIRECTS": "speedlab.jobs.github._search",
+    "SearchResult": "speedlab.jobs.github._search",
+    "search_keyword": "speedlab.jobs.github._search",
+    "filename_for": "speedlab.jobs.github._storage",
+    "is_saved": "speedlab.jobs.github._storage",
+    "render": "speedlab.jobs.github._storage",
+    "save_atomic": "speedlab.jobs.github._storage",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from speedlab.jobs.github.query import MAX_PER_PAGE
+from speedlab.jobs.github._query import MAX_PER_PAGE
 
 __all__ = [
     "MAX_OWNER_ID",

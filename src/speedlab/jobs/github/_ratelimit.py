@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from speedlab.jobs.base import SharedMemory
-from speedlab.jobs.github.response import RateLimitInfo, parse_rate_limit
+from speedlab.jobs.github._response import RateLimitInfo, parse_rate_limit
 
 __all__ = [
     "DEFAULT_LIMITED_WAIT",

@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from speedlab._exceptions import OutputError, UsageError
 from speedlab.jobs.base import SharedMemory
 from speedlab.jobs.effects import Call, CallResult, UnitGenerator, UnitOutcome, UnitStatus
-from speedlab.jobs.github.query import DEFAULT_KEYWORDS, SearchConfig, validate_keyword
-from speedlab.jobs.github.ratelimit import RateGate
-from speedlab.jobs.github.search import SearchResult, search_keyword
-from speedlab.jobs.github.storage import OutputDir, filename_for, is_saved, render
+from speedlab.jobs.github._query import DEFAULT_KEYWORDS, SearchConfig, validate_keyword
+from speedlab.jobs.github._ratelimit import RateGate
+from speedlab.jobs.github._search import SearchResult, search_keyword
+from speedlab.jobs.github._storage import OutputDir, filename_for, is_saved, render
 
 __all__ = ["DEFAULT_KEYWORDS", "GitHubJob", "SearchStatistics", "utc_timestamp"]
 

@@ -33,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 from speedlab._text import quote_unsafe
 from speedlab.jobs.effects import HttpResponse
 from speedlab.jobs.github._decode import SearchPage, decode_search_page
-from speedlab.jobs.github.query import GITHUB_API_VERSION, MAX_PER_PAGE
+from speedlab.jobs.github._query import GITHUB_API_VERSION, MAX_PER_PAGE
 
 __all__ = [
     "MAX_EPOCH",

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TypeGuard
 
 from speedlab.jobs._output import OutputDir, read_regular, save_atomic
-from speedlab.jobs.github.query import OutputFormat, search_query
-from speedlab.jobs.github.search import SearchResult
+from speedlab.jobs.github._query import OutputFormat, search_query
+from speedlab.jobs.github._search import SearchResult
 
 __all__ = [
     "MAX_SAVED_FILE_BYTES",
@@ -145,7 +145,7 @@ def render(result: SearchResult, format: OutputFormat, *, fetched_at: str) -> by
     ``total_count``, ``incomplete_results``, ``pages`` and ``fetched_at``, and a newline.
 
     Example:
-        >>> from speedlab.jobs.github.search import SearchResult
+        >>> from speedlab.jobs.github._search import SearchResult
         >>> done = SearchResult("x", "x language:python", (1, 2), 2, False, 1, "done")
         >>> render(done, "list", fetched_at="2026-01-01T00:00:00Z")
         b'[1, 2]'

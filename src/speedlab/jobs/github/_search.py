@@ -51,15 +51,15 @@ from speedlab.jobs.effects import (
     Sleep,
     TransportError,
 )
-from speedlab.jobs.github.query import (
+from speedlab.jobs.github._query import (
     SearchConfig,
     build_search_request,
     request_for,
     same_origin,
     search_query,
 )
-from speedlab.jobs.github.ratelimit import RateGate, limited_wait
-from speedlab.jobs.github.response import Classified, SearchPage, classify
+from speedlab.jobs.github._ratelimit import RateGate, limited_wait
+from speedlab.jobs.github._response import Classified, SearchPage, classify
 
 __all__ = [
     "MAX_REDIRECTS",
