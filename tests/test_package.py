@@ -77,7 +77,7 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
     loaded = set(proc.stdout.split())
     heavy = {
         "aiohttp", "requests", "urllib3", "msgspec", "numpy", "asyncio", "multiprocessing",
-        "importlib.metadata", "matplotlib", "dask", "distributed", "psutil", "h11",
+        "importlib.metadata", "matplotlib", "dask", "distributed", "psutil", "h11", "uvloop",
         "speedlab.fakehub._app", "speedlab.fakehub._server", "speedlab.loop",
         "speedlab.models._executor_family", "speedlab.lesson.demos",
     }  # fmt: skip

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,6 +190,11 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
         (("--max-wait", "nan"), "--max-wait: nan is not a number"),
         (("--model", "sequential", "--concurrency", "3"), "concurrency must be 1, not 3"),
         (("--format", "xml"), "'xml' is not one of"),
+        (("--loop", "tokio"), "unknown event loop 'tokio'; choose from asyncio, uvloop"),
+        (
+            ("--model", "threads", "--loop", "uvloop"),
+            "the threads model does not run on uvloop: only asyncio does",
+        ),
         # Not offered here, and refused by the model itself: the rate gate cannot be shared
         # by workers on other machines. Nothing is started, nothing is written.
         (
@@ -221,6 +227,7 @@ def test_help_explains_every_option_and_both_servers(
     assert code == 0
     for option in (
         "--model",
+        "--loop",
         "--concurrency",
         "--out",
         "--api",
@@ -241,7 +248,8 @@ def test_help_explains_every_option_and_both_servers(
         "--ca-file",
     ):
         assert option in text, option
-    for default in ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads"):
+    defaults = ("github_downloads", "https://api.github.com", "GITHUB_TOKEN", "threads", "uvloop")
+    for default in defaults:
         assert default in text, default
     for model in models_for("io"):  # the models meant for I/O, each with its summary
         assert f"{model}:" in text, model
@@ -255,8 +263,18 @@ def test_ctrl_c_stops_cleanly_prints_what_finished_and_exits_130(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = threading.active_count()
+
+    def interrupt_after_the_first_save() -> None:
+        # Not after a fixed time: a fresh pytest worker may still be importing the model then.
+        # 0.1 s after the first file is saved, the next search waits on the server's 0.2 s.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not list(tmp_path.glob("[!.]*")):
+            time.sleep(0.01)
+        time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGINT)
+
     with FakeHub(FakeHubConfig(latency=0.2)) as slow:
-        timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        timer = threading.Thread(target=interrupt_after_the_first_save)
         timer.start()
         try:
             code, out, err = _run(

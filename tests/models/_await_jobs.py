@@ -6,6 +6,7 @@ Module-level and frozen, so that the processes model can pickle it.
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,42 @@ async def await_a_future(value: int, seconds: float) -> int:
         loop.close()
 
 
+async def loop_type(value: int, seconds: float) -> str:
+    """Name the class of the loop the coroutine runs on (``uvloop.Loop`` under uvloop)."""
+    await asyncio.sleep(seconds)
+    loop = type(asyncio.get_running_loop())
+    return f"{loop.__module__}.{loop.__qualname__}"
+
+
+async def memory_error_in_a_callback(value: int, seconds: float) -> int:
+    """Schedule a loop callback that runs out of memory: only the loop's handler sees it."""
+
+    def exhaust() -> None:
+        raise MemoryError
+
+    asyncio.get_running_loop().call_soon(exhaust)
+    await asyncio.sleep(seconds)
+    return value
+
+
+class _Interrupted(asyncio.Protocol):
+    def data_received(self, data: bytes) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C (or SIGTERM) does when it lands in a callback
+
+
+async def interrupt_in_a_protocol_callback(value: int, seconds: float) -> int:
+    """Let a KeyboardInterrupt land in a protocol's ``data_received``, then wait ``seconds``."""
+    ours, theirs = socket.socketpair()
+    transport, _ = await asyncio.get_running_loop().create_connection(_Interrupted, sock=ours)
+    try:
+        theirs.send(b"x")
+        await asyncio.sleep(seconds)
+    finally:
+        transport.close()
+        theirs.close()
+    return value
+
+
 def not_a_coroutine(value: int, seconds: float) -> int:
     """A plain function given where a coroutine function belongs."""
     return value
@@ -73,6 +110,9 @@ class AwaitJob:
             "double_on_speedlab_loop": double_on_speedlab_loop,
             "refuse": refuse,
             "await_a_future": await_a_future,
+            "loop_type": loop_type,
+            "memory_error_in_a_callback": memory_error_in_a_callback,
+            "interrupt_in_a_protocol_callback": interrupt_in_a_protocol_callback,
         }
         fn = fns.get(self.fn, not_a_coroutine)
         reply = yield Await(fn, int(key), self.seconds)

@@ -37,6 +37,7 @@ from speedlab.jobs.github._query import (
     token_from_env,
 )
 from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult, models_for
+from speedlab.models._registry import DEFAULT_LOOP
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -57,9 +58,8 @@ _DEFAULTS = SearchConfig()
 _NOUN = "search"
 
 
-#: The models this command offers: those of the registry meant for I/O-bound jobs. Any other
-#: model of the registry is accepted too; dask then refuses the job (its rate gate cannot be
-#: shared across machines) with a one-line reason.
+#: The models this command offers: the registry's for I/O-bound jobs. Any other is accepted
+#: too; dask then refuses the job in one line (its rate gate cannot be shared across machines).
 _OFFERED = models_for("io")
 
 
@@ -140,6 +140,15 @@ def github(
             help=model_help("Concurrency model that runs the searches"),
         ),
     ] = DEFAULT_MODEL,
+    loop: Annotated[
+        str,
+        typer.Option(
+            "--loop",
+            metavar="LOOP",
+            help="Event loop of the asyncio model: asyncio's own, or uvloop (libuv's, from the "
+            "uvloop extra of speedlab; not on Windows). Other models take only the default.",
+        ),
+    ] = DEFAULT_LOOP,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -304,7 +313,7 @@ def github(
     Real API (a token raises the limit from 10 to 30 searches a minute):
 
       export GITHUB_TOKEN=...     # or --token-env SOME_OTHER_VARIABLE
-      speedlab github torch ML --model asyncio
+      speedlab github torch ML --model asyncio --loop uvloop
 
     Offline, against the simulator:
 
@@ -320,6 +329,7 @@ def github(
     from speedlab.models import run_model
     from speedlab.progress import RunProgress, choose_mode
 
+    MODELS[model].check_loop(loop)  # an unknown loop, or uvloop with threads: one line
     config = SearchConfig(
         api=api,
         token=_token(token_env, api),
@@ -337,17 +347,14 @@ def github(
     )
     redactor = Redactor(config.token.reveal()) if config.token is not None else NO_SECRETS
     job = GitHubJob(
-        keywords=keywords or DEFAULT_KEYWORDS,
-        config=config,
-        resume=resume,
-        force=force,
+        keywords=keywords or DEFAULT_KEYWORDS, config=config, resume=resume, force=force
     )
     progress_stream = sys.stderr if as_json else sys.stdout
     mode = choose_mode(progress_stream, quiet=quiet)
     interrupted: int | None = None  # the exit code of an interruption
     with RunProgress(mode, stream=progress_stream, noun=_NOUN, redactor=redactor) as progress:
         try:
-            result = run_model(model, job, concurrency=concurrency, on_event=progress)
+            result = run_model(model, job, concurrency=concurrency, on_event=progress, loop=loop)
         except RunInterrupted as stopped:
             result = stopped.result
             interrupted = interrupt_exit_code(stopped)

@@ -29,6 +29,10 @@ are CPU-only:
 ('sequential', 'threads', 'processes', 'asyncio', 'handmade')
 >>> run_model("asyncio", SleepJob(count=2, seconds=0)).done
 2
+
+One model offers a choice of event loop: ``run_model("asyncio", job, loop="uvloop")`` runs
+the asyncio model on uvloop's loop (an optional extra). Its spec lists the loops it takes
+(``MODELS["asyncio"].loops``); every other model refuses any loop but the default, asyncio's.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.base import Job
@@ -46,9 +50,11 @@ from speedlab.models._result import RunResult
 from speedlab.models._stop import StopSignal
 
 __all__ = [
+    "DEFAULT_LOOP",
     "MODELS",
     "MODEL_NAMES",
     "WORKLOADS",
+    "LoopModel",
     "Model",
     "ModelFamily",
     "ModelSpec",
@@ -64,6 +70,9 @@ Workload = Literal["io", "cpu"]
 
 #: Every workload, in the order help texts name them.
 WORKLOADS: tuple[Workload, ...] = ("io", "cpu")
+
+#: The loop ``run_model`` assumes without ``loop=``: asyncio's own. Any model accepts it.
+DEFAULT_LOOP = "asyncio"
 
 
 class Model(Protocol):
@@ -81,6 +90,22 @@ class Model(Protocol):
         ...
 
 
+class LoopModel(Protocol):
+    """The ``run`` of a model that takes a choice of event loop (its spec's ``loops``)."""
+
+    def __call__(
+        self,
+        job: Job,
+        *,
+        concurrency: int | None = None,
+        on_event: EventHandler | None = None,
+        stop: StopSignal | None = None,
+        loop: str = DEFAULT_LOOP,
+    ) -> RunResult:
+        """Run every unit of ``job`` on the event loop called ``loop``."""
+        ...
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """One model: its name, its family, a line for ``--help``, and where it lives.
@@ -95,6 +120,8 @@ class ModelSpec:
         compute: Where its ``Compute`` effects run, and what that means for CPU-bound work
             (the reason a report gives next to the model's speed-up).
         workloads: The kinds of job it is offered for (see :func:`models_for`).
+        loops: The event loops its ``run`` takes as ``loop=``, the default first; empty for
+            a model that offers no choice (it takes no ``loop``).
     """
 
     name: str
@@ -104,11 +131,29 @@ class ModelSpec:
     module: str
     compute: str
     workloads: frozenset[Workload] = frozenset(WORKLOADS)
+    loops: tuple[str, ...] = ()
 
     def load(self) -> Model:
         """Import the model's module and return its ``run`` function."""
         run: Model = importlib.import_module(self.module).run
         return run
+
+    def check_loop(self, loop: str) -> str:
+        """Return ``loop`` if this model runs on it; refuse it in one line otherwise.
+
+        Every model accepts ``DEFAULT_LOOP`` (asyncio's loop: for a model that offers no
+        choice it changes nothing), so a caller may always pass the default.
+
+        Raises:
+            UsageError: ``loop`` is no loop of any model, or not one of this model's.
+        """
+        if loop in self.loops or loop == DEFAULT_LOOP:
+            return loop
+        known = sorted({DEFAULT_LOOP}.union(*(spec.loops for spec in _SPECS)))
+        if loop not in known:
+            raise UsageError(f"unknown event loop {loop!r}; choose from {', '.join(known)}")
+        takers = " or ".join(spec.name for spec in _SPECS if loop in spec.loops)
+        raise UsageError(f"the {self.name} model does not run on {loop}: only {takers} does")
 
 
 _SPECS = (
@@ -143,6 +188,7 @@ _SPECS = (
         "100",
         "speedlab.models.aio",
         compute="inline on the event loop: one core, and every other task waits",
+        loops=(DEFAULT_LOOP, "uvloop"),
     ),
     ModelSpec(
         "handmade",
@@ -205,6 +251,7 @@ def run_model(
     concurrency: int | None = None,
     on_event: EventHandler | None = None,
     stop: StopSignal | None = None,
+    loop: str = DEFAULT_LOOP,
 ) -> RunResult:
     """Run ``job`` under the model called ``name``.
 
@@ -215,12 +262,15 @@ def run_model(
         on_event: Called on this thread with every RunEvent.
         stop: Set it (from another thread) to stop the run early; the result is then
             ``interrupted``.
+        loop: The event loop, for a model that offers a choice (``MODELS[name].loops``:
+            the asyncio model takes ``"uvloop"``); every model accepts the default.
 
     Returns:
         The run's RunResult.
 
     Raises:
-        UsageError: Unknown model, or a bad ``concurrency``.
+        UsageError: Unknown model, a bad ``concurrency``, a ``loop`` the model does not run
+            on, or one that is not installed.
         CannotShare: The job needs shared state that this model cannot provide.
         RunInterrupted: Ctrl-C stopped the run (it carries the partial result).
         RunOutOfMemory: memory ran out; the run was stopped (it carries the partial result).
@@ -229,4 +279,9 @@ def run_model(
     spec = MODELS.get(name)
     if spec is None:
         raise UsageError(f"unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}")
-    return spec.load()(job, concurrency=concurrency, on_event=on_event, stop=stop)
+    spec.check_loop(loop)
+    run = spec.load()
+    if not spec.loops:
+        return run(job, concurrency=concurrency, on_event=on_event, stop=stop)
+    choosing = cast(LoopModel, run)
+    return choosing(job, concurrency=concurrency, on_event=on_event, stop=stop, loop=loop)

@@ -5,8 +5,11 @@ asyncio's primitives (:class:`AsyncioLoop`) and an aiohttp transport whose conne
 ``concurrency`` connections. ``Compute`` effects run inline: the loop, and every other unit,
 waits while one computes (the lecture's frozen spinner).
 
-``run()`` starts a fresh loop with ``asyncio.run``; from code already inside a loop, use
-``await arun(...)``.
+``run()`` starts a fresh loop with ``asyncio.Runner``, asyncio's own or, with
+``loop="uvloop"``, uvloop's (libuv underneath; ``pip install 'speedlab[uvloop]'``, not on
+Windows). uvloop is imported only then, and given to the runner as its loop factory rather
+than installed as a global policy, so nothing else in the process changes loop. From code
+already inside a loop, use ``await arun(...)``: it runs on that loop, whichever it is.
 
     >>> from speedlab.jobs.sleep import SleepJob
     >>> from speedlab.models import aio
@@ -23,16 +26,24 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from speedlab._constants import DEFAULT_ASYNC_TASKS
+from speedlab._exceptions import UsageError
 from speedlab.jobs.base import Job
 from speedlab.models._aiohttp_transport import AiohttpTransport
 from speedlab.models._async_family import AsyncRun, LoopTask
 from speedlab.models._events import EventHandler
+from speedlab.models._registry import DEFAULT_LOOP, MODELS
 from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult
 from speedlab.models._stop import StopSignal
 
-__all__ = ["NAME", "AsyncioLoop", "arun", "run"]
+__all__ = ["LOOPS", "NAME", "UVLOOP_MISSING", "AsyncioLoop", "arun", "loop_factory", "run"]
 
 NAME = "asyncio"
+
+#: The event loops ``run`` takes, asyncio's own first (the registry's list, kept in one place).
+LOOPS: tuple[str, ...] = MODELS[NAME].loops
+
+#: What ``run(..., loop="uvloop")`` says when uvloop is not installed.
+UVLOOP_MISSING = "the uvloop loop needs uvloop: pip install 'speedlab[uvloop]'"
 
 T = TypeVar("T")
 
@@ -72,6 +83,30 @@ class AsyncioLoop:
         return await asyncio.to_thread(fn, *args)
 
 
+def loop_factory(loop: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """Return what makes the event loop called ``loop`` (None: asyncio's default).
+
+    uvloop is imported here, when asked for, and never by ``import speedlab``.
+
+    Args:
+        loop: One of ``LOOPS``.
+
+    Returns:
+        ``uvloop.new_event_loop`` for ``"uvloop"``; None for ``"asyncio"``.
+
+    Raises:
+        UsageError: ``loop`` is not one of ``LOOPS``, or uvloop is not installed.
+    """
+    MODELS[NAME].check_loop(loop)
+    if loop == DEFAULT_LOOP:
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        raise UsageError(UVLOOP_MISSING) from None
+    return uvloop.new_event_loop
+
+
 def _new_run(
     job: Job,
     concurrency: int | None,
@@ -89,9 +124,19 @@ def _new_run(
 
 
 def _loop_error(state: AsyncRun, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    """The loop's exception handler: memory running out in a callback stops the run."""
-    if isinstance(context.get("exception"), MemoryError):
+    """The loop's exception handler: memory running out, or an interrupt, in a callback.
+
+    Either stops the run. asyncio's loop re-raises a ``KeyboardInterrupt`` (Ctrl-C, or SIGTERM
+    as :class:`~speedlab._exceptions.Terminated`) that lands in a callback; uvloop catches one
+    that lands in a protocol's callback (aiohttp's ``data_received``) and reports it here as a
+    transport's fatal error, so here it becomes the run's interruption, without a traceback.
+    """
+    error = context.get("exception")
+    if isinstance(error, MemoryError):
         state.fail(MemoryError("in a callback of the event loop"))
+        return
+    if isinstance(error, KeyboardInterrupt):
+        state.fail(error)
         return
     loop.default_exception_handler(context)
 
@@ -130,8 +175,9 @@ def run(
     concurrency: int | None = None,
     on_event: EventHandler | None = None,
     stop: StopSignal | None = None,
+    loop: str = DEFAULT_LOOP,
 ) -> RunResult:
-    """Run the units of ``job`` on ``concurrency`` tasks of a new asyncio loop.
+    """Run the units of ``job`` on ``concurrency`` tasks of a new event loop.
 
     Args:
         job: The job to run.
@@ -139,20 +185,24 @@ def run(
         on_event: Called (on this thread, inside the loop) with every RunEvent.
         stop: When set, the workers are cancelled: sleeps and requests in flight end at once,
             the session is closed, and the result is ``interrupted``.
+        loop: ``"asyncio"`` (asyncio's own loop) or ``"uvloop"`` (needs uvloop installed).
 
     Returns:
         The run's RunResult.
 
     Raises:
-        UsageError: ``concurrency`` is not a positive integer.
+        UsageError: ``concurrency`` is not a positive integer; ``loop`` is unknown, or uvloop
+            is not installed.
         RunInterrupted: Ctrl-C; the tasks were cancelled and the session closed first.
         RunOutOfMemory: memory ran out; the tasks were cancelled and the session closed first.
         RuntimeError: Called from a running event loop (use ``arun`` there).
     """
+    factory = loop_factory(loop)  # before anything starts: a missing uvloop leaves no trace
     state = _new_run(job, concurrency, on_event, stop)
     out_of_memory = False
     try:
-        asyncio.run(_main(state))
+        with asyncio.Runner(loop_factory=factory) as runner:
+            runner.run(_main(state))
     except KeyboardInterrupt as exc:
         raise RunInterrupted(state.recorder.result(interrupted=True)) from exc
     except MemoryError:
