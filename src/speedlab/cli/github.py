@@ -36,8 +36,7 @@ from speedlab.jobs.github._query import (
     same_origin,
     token_from_env,
 )
-from speedlab.models import MODEL_NAMES, MODELS, RunInterrupted, RunResult, models_for
-from speedlab.models._registry import DEFAULT_LOOP
+from speedlab.models import DEFAULT_LOOP, MODEL_NAMES, MODELS, RunInterrupted, RunResult, models_for
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -1,7 +1,8 @@
 """Concurrency models: run any job's units one way or another, and measure it the same way.
 
 Every model has one signature, ``run(job, *, concurrency=None, on_event=None, stop=None) ->
-RunResult``; ``run_model(name, job)`` picks one by name from the registry, ``MODELS``, and
+RunResult`` (the asyncio model also takes ``loop="uvloop"``, see ``ModelSpec.loops``);
+``run_model(name, job)`` picks one by name from the registry, ``MODELS``, and
 ``models_for("io")`` / ``models_for("cpu")`` say which are offered for which kind of job. Two
 families share the work: executor models (threads, processes, dask) over a
 ``concurrent.futures.Executor``, and async models (asyncio, handmade, asyncio-processes) over
@@ -25,6 +26,7 @@ from speedlab.models._events import (
     UnitWaiting,
 )
 from speedlab.models._registry import (
+    DEFAULT_LOOP,
     MODEL_NAMES,
     MODELS,
     WORKLOADS,
@@ -38,6 +40,7 @@ from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult, U
 from speedlab.models._stop import StopSignal
 
 __all__ = [
+    "DEFAULT_LOOP",
     "MODELS",
     "MODEL_NAMES",
     "WORKLOADS",
