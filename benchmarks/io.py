@@ -36,7 +36,7 @@ from baselines import aiohttp_gather, threadpool_requests
 from speedlab._constants import DEFAULT_ASYNC_TASKS, DEFAULT_THREAD_WORKERS
 from speedlab._machine import describe_environment
 from speedlab.jobs.github import GitHubJob, SearchConfig
-from speedlab.models import models_for, run_model
+from speedlab.models import DEFAULT_LOOP, models_for, run_model
 
 RESULTS = Path(__file__).parent / "results" / "io.json"
 URL_RE = re.compile(r"http://127\.0\.0\.1:\d+")
@@ -88,12 +88,12 @@ def keywords(count: int) -> list[str]:
     return [f"topic{i:05d}" for i in range(count)]
 
 
-def ours(model: str, **options: str) -> Callable[[str, Path, list[str]], float]:
+def ours(model: str, loop: str = DEFAULT_LOOP) -> Callable[[str, Path, list[str]], float]:
     """Time one run of our model at its default concurrency; fail loudly if a keyword failed."""
 
     def run(url: str, out: Path, queries: list[str]) -> float:
         job = GitHubJob(queries, SearchConfig(api=url, out_dir=out), resume=False)
-        result = run_model(model, job, **options)
+        result = run_model(model, job, loop=loop)
         if result.failures:
             raise RuntimeError(f"{model}: {result.failures} keywords failed")
         return result.wall_seconds
