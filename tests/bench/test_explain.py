@@ -60,6 +60,13 @@ def test_a_blocked_event_loop() -> None:
     assert "one of the numbers at a time (1.0 in flight)" in line
 
 
+def test_processes_whose_start_up_ate_the_gain_are_not_called_a_blocked_loop() -> None:
+    # dask on a short job: a cluster to start, then two workers computing.
+    line = takeaway(summary(speedup=0.9, in_flight=0.9, cores_busy=1.3, processes=4), cores=2)
+    assert line.startswith("no gain (0.9x): only 0.9 units in flight on average: starting 3")
+    assert "event loop" not in line
+
+
 def test_processes_that_cost_more_than_they_saved() -> None:
     line = takeaway(summary(speedup=0.5, in_flight=1.0, processes=5), cores=2)
     assert line.startswith("slower (0.5x): starting 4 more processes")

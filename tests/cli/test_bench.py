@@ -184,3 +184,4 @@ def test_memory_bench_as_a_real_command(tmp_path: Path) -> None:
     assert "A list of 50,000 ints" in proc.stdout
     assert "threads: one process, one list" in proc.stdout
     assert (tmp_path / "memory.png").is_file()
+    assert "(1 picture, PNG and SVG;" in " ".join(proc.stdout.split())

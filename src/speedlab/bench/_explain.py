@@ -96,6 +96,14 @@ def _gain(summary: ModelSummary, cores: int, noun: str, computing: bool | None) 
 
 
 def _no_gain(summary: ModelSummary, cores: int, noun: str) -> str:
+    if summary.processes > 1 and summary.in_flight < PARALLEL:
+        # Work on several processes, yet little of the run had any in flight: the rest of
+        # the time went to starting them (a cluster's scheduler and workers) and to sending.
+        return (
+            f"only {summary.in_flight:.1f} {noun} in flight on average: starting "
+            f"{summary.processes - 1} more processes and sending them the work took about "
+            "as long as the parallel work saved"
+        )
     if summary.in_flight < PARALLEL:
         return (
             f"one of the {noun} at a time ({summary.in_flight:.1f} in flight): the work never "

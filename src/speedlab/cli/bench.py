@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from speedlab._exceptions import UsageError
+from speedlab._text import plural
 from speedlab.cli._options import integer
 from speedlab.models import MODEL_NAMES
 
@@ -264,7 +265,7 @@ def bench(
         console.print(f"note: {note}", markup=False)
     console.print(f"measured on {machine_line(report.environment)}", markup=False)
     console.print(
-        f"report: {files.index} ({len(files.pictures) // 2} pictures, PNG and SVG; "
+        f"report: {files.index} ({plural(len(files.pictures) // 2, 'picture')}, PNG and SVG; "
         f"raw results in {files.results.name})",
         markup=False,
     )
