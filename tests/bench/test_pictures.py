@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from speedlab.bench import (
@@ -59,12 +60,17 @@ def test_the_speedup_chart_has_a_panel_per_job_and_a_bar_per_model() -> None:
     assert "speedup over sequential" in cpu.get_xlabel()
 
 
+def steady_title(figure: Figure) -> str:
+    return str(figure.axes[0].get_title(loc="left"))
+
+
 def test_the_spinner_chart_has_a_panel_per_run_and_a_bar_per_gap() -> None:
     bench = _fixtures.spinner()
     figure = spinner_figure(bench)
     assert len(figure.axes) == len(bench.runs) == 6
     frozen = figure.axes[1]  # asyncio, is_prime: the second column of the first row
-    assert frozen.get_title(loc="left").startswith("asyncio, is_prime(97): 1 frames")
+    assert frozen.get_title(loc="left").startswith("asyncio, is_prime(97): 1 frame,")
+    assert "5 frames," in steady_title(figure)
     assert [round(b.get_height(), 2) for b in bars(frozen)] == [0.0, 1.0]
     steady = figure.axes[0]
     assert len(bars(steady)) == 6

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from speedlab._text import plural
 from speedlab.bench._harness import JobBench
 from speedlab.bench._memory import MB, MemoryBench
 from speedlab.bench._spinner import SpinnerBench
@@ -103,7 +104,8 @@ def _gap_panel(axes: Axes, run: object, shared_max: float) -> None:
     )
     axes.set_ylim(0, shared_max * 1.15)
     axes.set_title(
-        f"{run.name}, {run.work}: {run.frames} frames, longest gap {run.longest_gap:.2f} s",
+        f"{run.name}, {run.work}: {plural(run.frames, 'frame')}, "
+        f"longest gap {run.longest_gap:.2f} s",
         loc="left",
         fontsize=8,
     )
