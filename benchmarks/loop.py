@@ -7,8 +7,8 @@ that a busy machine hurts every contender alike:
    task, on ``speedlab.loop`` and on ``asyncio``; a bare generator round-robin (no kernel at
    all) shows the floor. Target: the kernel at least 3x faster than asyncio.
 2. HTTP: N GETs of a fakehub search page (fakehub in a process of its own), C at a time, with
-   the hand-made ``HttpClient`` and with ``aiohttp``. Reported with the issue's ratio for the
-   job (<= 1.2x aiohttp at zero latency) for orientation; the job itself is measured by io.py.
+   the hand-made ``HttpClient`` and with ``aiohttp``: a figure, not a target (issue 9's 1.2x is
+   for the whole GitHub job, which io.py measures).
    Both clients inflate gzip with the same library (zlib-ng where installed: the hand-made
    client's body reader uses ``speedlab._zlib``, aiohttp is given it with
    ``aiohttp.set_zlib_backend``), so the ratio compares the HTTP clients, not their zlibs.
@@ -42,7 +42,7 @@ from speedlab.fakehub import FakeHubConfig, serve
 
 RESULTS = Path(__file__).parent / "results" / "loop.json"
 SWITCH_TARGET = 3.0  # the kernel at least this many times faster than asyncio
-HTTP_TARGET = 1.2  # the hand-made client at most this many times slower than aiohttp
+JOB_TARGET = 1.2  # issue 9: the GitHub job on handmade vs aiohttp+gather (checked by io.py)
 
 
 # ---------------------------------------------------------------- task switching
@@ -289,12 +289,11 @@ def main() -> int:
                 f"  {name:<34} {seconds:8.3f} s {count / seconds:8,.0f} req/s, "
                 f"client CPU {http_cpu[name]:.3f} s"
             )
-        http_ok = slower <= HTTP_TARGET
         print(
-            f"  HttpClient / aiohttp: {slower:.2f}x the time (target <= {HTTP_TARGET:g}x) "
-            f"{verdict(http_ok)}"
+            f"  HttpClient / aiohttp: {slower:.2f}x the time per GET (no target here: the "
+            f"issue's {JOB_TARGET:g}x is for the whole GitHub job, checked by io.py)"
         )
-        print(f"  client CPU, HttpClient / aiohttp: {cpu_ratio:.2f}x (fakehub is often the limit)")
+        print(f"  client CPU, HttpClient / aiohttp: {cpu_ratio:.2f}x")
         report["http"] = {
             "requests": count,
             "concurrency": conc,
@@ -303,10 +302,7 @@ def main() -> int:
             "best_client_cpu_seconds": http_cpu,
             "loop_vs_aiohttp_time": slower,
             "loop_vs_aiohttp_cpu": cpu_ratio,
-            "target": HTTP_TARGET,
-            "pass": http_ok,
         }
-        ok = ok and http_ok
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwrote {RESULTS}")
