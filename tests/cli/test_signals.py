@@ -44,3 +44,24 @@ def test_outside_the_main_thread_nothing_is_installed() -> None:
     thread.start()
     thread.join()
     assert seen == [signal.getsignal(signal.SIGTERM)]
+
+
+@pytest.mark.parametrize(
+    ("raised", "code"), [(KeyboardInterrupt, 130), (Terminated, 143)], ids=["sigint", "sigterm"]
+)
+def test_an_interrupt_typer_turns_into_an_exit_still_says_so(
+    raised: type[BaseException],
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # As when the signal lands while a command imports its modules, before its own handling.
+    import speedlab.lesson.demos as demos
+    from speedlab.cli import main
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(demos, "run_demo", interrupted)
+    assert main(["lesson", "generators"]) == code
+    assert "speedlab: interrupted" in capsys.readouterr().err

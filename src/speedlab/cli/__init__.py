@@ -21,7 +21,7 @@ from speedlab._exceptions import SpeedlabError
 from speedlab.cli import bench, demo, fakehub, github, lesson, primes, spin
 from speedlab.cli._help import Group, tidy_help
 from speedlab.cli._options import usage_message
-from speedlab.cli._signals import interrupt_exit_code, terminate_as_interrupt
+from speedlab.cli._signals import CommandInterrupted, interrupt_exit_code, terminate_as_interrupt
 
 __all__ = ["app", "main", "run"]
 
@@ -70,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = app(args=args, prog_name="speedlab", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
+    except CommandInterrupted as exc:  # Ctrl-C or SIGTERM a command did not handle itself
+        print("\nspeedlab: interrupted", file=sys.stderr)
+        return interrupt_exit_code(exc)
     except typer.Abort as exc:  # click's name for a KeyboardInterrupt that left a command
         print("speedlab: interrupted", file=sys.stderr)
         return interrupt_exit_code(exc)

@@ -19,6 +19,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
+from speedlab.cli._signals import PassInterrupts
+
 __all__ = ["Command", "Group", "reflow", "tidy_help"]
 
 # Click's marker of a paragraph that must be shown as written.
@@ -76,8 +78,9 @@ class Command(_Tidy, TyperCommand):
     """A subcommand whose help shows flags without a type and paragraphs unbroken."""
 
 
-class Group(_Tidy, TyperGroup):
-    """The root command: its own options (``--version``, ``--help``) tidied like a Command's."""
+class Group(_Tidy, PassInterrupts, TyperGroup):
+    """The root command: its own options (``--version``, ``--help``) tidied like a Command's,
+    and an interrupt in a subcommand handed to ``main`` whole (see :class:`PassInterrupts`)."""
 
 
 def tidy_help(app: typer.Typer) -> None:

@@ -23,14 +23,39 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 from speedlab._exceptions import Terminated
 
-__all__ = ["Terminated", "interrupt_exit_code", "terminate_as_interrupt"]
+__all__ = [
+    "CommandInterrupted",
+    "PassInterrupts",
+    "Terminated",
+    "interrupt_exit_code",
+    "terminate_as_interrupt",
+]
 
 #: Exit codes: 128 + the signal's number.
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class CommandInterrupted(BaseException):
+    """A command ended by Ctrl-C or SIGTERM that it did not handle itself (its ``__cause__``).
+
+    typer turns such a ``KeyboardInterrupt`` into a bare exit code 130, losing both the
+    message and SIGTERM's 143; carried in this class, it reaches ``main`` whole.
+    """
+
+
+class PassInterrupts:
+    """A click command mixin: an interrupt leaves ``invoke`` as :class:`CommandInterrupted`."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except KeyboardInterrupt as exc:
+            raise CommandInterrupted from exc
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
