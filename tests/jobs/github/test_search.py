@@ -379,3 +379,18 @@ def test_backoff_with_zero_base_retries_without_sleeping() -> None:
     result, trace = run([error(500, "x"), error(500, "x"), ok([1])], backoff_base=0.0)
     assert (result.status, result.attempts, result.retries) == ("done", 3, 2)
     assert trace.sleeps == []
+
+
+def test_an_unusable_location_fails_the_keyword_and_ends_its_reservation() -> None:
+    # urljoin raises on "http://[::1": once a leaked reservation hung the whole run.
+    result, trace = run([redirect(302, "http://[::1")])
+    assert result.status == "failed"
+    assert result.reason == "HTTP 302 to an unusable http://[::1"
+    assert len(trace.requests) == 1
+
+
+def test_an_unusable_next_link_is_a_malformed_page_retried_then_failed() -> None:
+    result, trace = run(lambda request: ok([1, 2], next_url="http://[::1/x"), pages=2)
+    assert result.status == "failed"
+    assert "an unusable next page link http://[::1/x" in result.reason
+    assert len(trace.requests) > 1  # retried like any malformed answer

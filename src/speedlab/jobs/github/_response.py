@@ -310,7 +310,11 @@ def classify(
     if status in _REDIRECTS:
         location = header(response.headers, "location")
         if location and location.strip():
-            absolute = quote_unsafe(urljoin(response.url, location.strip()))
+            try:
+                absolute = quote_unsafe(urljoin(response.url, location.strip()))
+            except ValueError:  # "http://[::1": no URL at all
+                shown = _shorten(quote_unsafe(location.strip()))
+                return Classified("fatal", status, f"HTTP {status} to an unusable {shown}", rate)
             message = f"HTTP {status} to {_shorten(absolute)}"
             return Classified("redirect", status, message, rate, None, None, absolute)
         return Classified("fatal", status, f"HTTP {status} redirect without a Location", rate)
@@ -321,7 +325,13 @@ def classify(
         except ValueError as exc:
             return Classified("malformed", status, f"malformed response ({exc})", rate)
         links = parse_link_header(header(response.headers, "link"))
-        next_url = quote_unsafe(urljoin(response.url, links["next"])) if "next" in links else None
+        try:
+            next_url = (
+                quote_unsafe(urljoin(response.url, links["next"])) if "next" in links else None
+            )
+        except ValueError:
+            shown = _shorten(quote_unsafe(links["next"]))
+            return Classified("malformed", status, f"an unusable next page link {shown}", rate)
         return Classified("ok", status, f"HTTP {status}", rate, page, next_url)
 
     message = server_message(response.body)

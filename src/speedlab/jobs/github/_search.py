@@ -250,11 +250,12 @@ def _fetch_page(
             fault = (reply.kind, reply.message, None)
         elif isinstance(reply, HttpResponse):
             now = clock()
-            verdict = classify(reply, now, config.per_page)
+            # The reservation ends first, whatever the response turns out to mean.
             if same_origin(reply.url or request.url, config.api):
-                gate.observe(now, verdict.rate)  # the headers, parsed once
+                gate.observe(now, reply.headers)
             else:  # another server's limits are not ours
                 gate.release()
+            verdict = classify(reply, now, config.per_page)
             if verdict.kind == "ok":
                 assert verdict.page is not None
                 _add_page(progress, verdict.page)
