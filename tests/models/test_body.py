@@ -56,6 +56,25 @@ def test_two_gzip_members_are_one_body_and_padding_after_the_end_is_ignored() ->
     assert _read("deflate", zlib.compress(b"abc") + b"\0\0\0", 100).finish() == b"abc"
 
 
+@given(st.integers(min_value=1, max_value=80))
+def test_gzip_members_are_joined_wherever_the_reads_split_them(split: int) -> None:
+    # Split between the next member's two magic bytes, its first byte was once taken for
+    # padding and the member dropped.
+    first, second = gzip.compress(b"AAA", mtime=0), gzip.compress(b"BBB", mtime=0)
+    body = first + second
+    reader = BodyReader("gzip", max_bytes=100)
+    reader.feed(body[:split])
+    reader.feed(body[split:])
+    assert reader.finish() == b"AAABBB"
+
+
+def test_a_lone_magic_byte_after_the_end_is_padding() -> None:
+    reader = BodyReader("gzip", max_bytes=100)
+    reader.feed(gzip.compress(b"AAA", mtime=0))
+    reader.feed(b"\x1f")
+    assert reader.finish() == b"AAA"
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
 def test_a_bomb_stops_one_byte_past_the_cap_however_large_it_would_grow(encoding: str) -> None:
     # 64 MiB of zeros in about 64 KB: inflating it whole is what the cap must prevent.

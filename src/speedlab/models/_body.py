@@ -127,6 +127,7 @@ class BodyReader:
         "_decoder",
         "_ended",
         "_head",
+        "_magic",
         "decoded",
         "max_bytes",
         "received",
@@ -143,6 +144,7 @@ class BodyReader:
         self._decoder: zlib._Decompress | None = None
         self._ended = False  # the compressed stream reached its end
         self._head = b""  # the first byte of a deflate body, until the second tells its kind
+        self._magic = b""  # a gzip member's first byte after the last, until the second comes
         self.received = 0
         self.decoded = 0
 
@@ -200,6 +202,11 @@ class BodyReader:
             self._head = b""
         while data:
             if self._ended:
+                if self._coding in _GZIP:
+                    data, self._magic = self._magic + data, b""
+                    if data == b"\x1f":  # a read ended inside the next member's magic
+                        self._magic = data
+                        return
                 if self._coding not in _GZIP or not data.startswith(b"\x1f\x8b"):
                     return  # padding after the end of the stream: ignored, as browsers do
                 self._ended = False  # another gzip member follows (RFC 1952 §2.2)
