@@ -3,7 +3,7 @@
 Inflating a search page is most of what a client does besides parsing it: a 150 KB page
 costs 225 µs with ``zlib`` and 100 µs with ``zlib_ng`` (``benchmarks/parse.py``). zlib-ng
 speaks the same streams and has the same ``decompressobj`` API (``max_length``, ``eof``,
-``unused_data``, ``unconsumed_tail``), so both body readers (:mod:`speedlab.models._body`
+``unused_data``, ``unconsumed_tail``), so both body readers (:mod:`speedlab._body`
 and the hand-made loop's :mod:`speedlab.loop._http11`) take their decoders from here.
 """
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speedlab.models._body import BodyError, BodyReader, BodyTooLarge, declared_length
+from speedlab._body import BodyError, BodyReader, BodyTooLarge, declared_length
 
 MB = 2**20
 

@@ -23,14 +23,13 @@ A driver's whole exchange is::
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import h11
 
-from speedlab import _zlib
+from speedlab._body import BodyError, BodyReader, BodyTooLarge
 from speedlab._exceptions import HttpConnectError, HttpProtocolError, HttpTooLarge
 
 __all__ = [
@@ -174,6 +173,10 @@ class Response:
 class BodyDecoder:
     """Undo ``Content-Encoding`` while counting bytes against a cap, before and after.
 
+    The one body reader every transport shares (:class:`speedlab._body.BodyReader`: gzip,
+    multi-member gzip, zlib-wrapped or raw deflate, padding after the end ignored), with its
+    errors in this package's types, so a response means the same under every model.
+
     Args:
         encoding: The response's ``Content-Encoding`` (``""``, ``identity``, ``gzip``,
             ``x-gzip`` or ``deflate``).
@@ -186,17 +189,15 @@ class BodyDecoder:
     def __init__(self, encoding: str, max_bytes: int) -> None:
         self.encoding = encoding.strip().lower()
         self.max_bytes = max_bytes
-        self.received = 0
-        self._parts: list[bytes] = []
-        self._decoded = 0
-        if self.encoding in ("", "identity"):
-            self._inflater = None
-        elif self.encoding in ("gzip", "x-gzip"):
-            self._inflater = _zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif self.encoding == "deflate":
-            self._inflater = _zlib.decompressobj(zlib.MAX_WBITS)
-        else:
-            raise HttpProtocolError(f"unsupported Content-Encoding {encoding!r}")
+        try:
+            self._reader = BodyReader(encoding, max_bytes)
+        except BodyError as exc:
+            raise HttpProtocolError(str(exc)) from None
+
+    @property
+    def received(self) -> int:
+        """Bytes received so far."""
+        return self._reader.received
 
     def feed(self, data: bytes | bytearray) -> None:
         """Take the next piece of the body as received.
@@ -205,30 +206,12 @@ class BodyDecoder:
             HttpTooLarge: Either count passed ``max_bytes``.
             HttpProtocolError: The compressed data is corrupt.
         """
-        self.received += len(data)
-        if self.received > self.max_bytes:
-            raise HttpTooLarge(f"more than {self.max_bytes} bytes received, the limit")
-        if self._inflater is None:
-            self._keep(bytes(data))
-            return
         try:
-            while data:
-                room = self.max_bytes - self._decoded
-                self._keep(self._inflater.decompress(data, room + 1))  # +1: see the overflow
-                if self._inflater.eof and self._inflater.unused_data:  # another gzip member
-                    data = self._inflater.unused_data
-                    self._inflater = _zlib.decompressobj(16 + zlib.MAX_WBITS)
-                else:
-                    data = self._inflater.unconsumed_tail
-        except _zlib.ZlibError as exc:
-            raise HttpProtocolError(f"corrupt {self.encoding} body: {exc}") from None
-
-    def _keep(self, piece: bytes) -> None:
-        self._decoded += len(piece)
-        if self._decoded > self.max_bytes:
-            raise HttpTooLarge(f"more than {self.max_bytes} bytes once decompressed")
-        if piece:
-            self._parts.append(piece)
+            self._reader.feed(bytes(data))
+        except BodyTooLarge as exc:
+            raise HttpTooLarge(str(exc)) from None
+        except BodyError as exc:
+            raise HttpProtocolError(str(exc)) from None
 
     def finish(self) -> bytes:
         """Return the whole decoded body.
@@ -236,9 +219,10 @@ class BodyDecoder:
         Raises:
             HttpProtocolError: The compressed stream stopped before its end.
         """
-        if self._inflater is not None and self.received and not self._inflater.eof:
-            raise HttpProtocolError(f"truncated {self.encoding} body")
-        return b"".join(self._parts)
+        try:
+            return self._reader.finish()
+        except BodyError as exc:
+            raise HttpProtocolError(str(exc)) from None
 
 
 class Http11Connection:

@@ -8,7 +8,7 @@ sends the URL exactly as the job encoded it. It bounds what a server can cost th
 * ``ClientTimeout(total=request.timeout)`` covers the whole exchange, body included (aiohttp
   checks it on every read of the body, so a server dripping bytes is cut off in time);
 * the body is read raw (``auto_decompress=False``) and fed to the shared
-  :class:`~speedlab.models._body.BodyReader`, which decompresses it and stops at the first
+  :class:`~speedlab._body.BodyReader`, which decompresses it and stops at the first
   byte over ``request.max_bytes``;
 * the request's ``admit`` is asked once the connection is open, before anything is written
   (a connector that checks it, :class:`_AdmittingConnector`).
@@ -28,7 +28,7 @@ from yarl import URL
 
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
-from speedlab.models._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
+from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab.models._neterrors import describe_failure, where
 
 __all__ = ["AiohttpTransport"]

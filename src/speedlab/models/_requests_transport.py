@@ -16,7 +16,7 @@ What ``requests`` does not bound, the transport does:
   :class:`~speedlab.models._watchdog.Alarm` is armed for ``request.timeout`` around the whole
   exchange (connect, headers, body); at its deadline the watchdog calls ``abort()``.
 * **Size.** The body is read raw, off the connection, and fed to a
-  :class:`~speedlab.models._body.BodyReader` that decompresses it itself and stops at the
+  :class:`~speedlab._body.BodyReader` that decompresses it itself and stops at the
   first byte over ``request.max_bytes`` (received or decompressed).
 * **Stopping.** A blocked read or connect cannot be interrupted from another thread by
   anything requests offers, so the transport's pools use connection classes that note the
@@ -44,7 +44,7 @@ import urllib3.util.connection
 
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
-from speedlab.models._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
+from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab.models._neterrors import describe_failure, where
 from speedlab.models._watchdog import WATCHDOG
 
