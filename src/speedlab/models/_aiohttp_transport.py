@@ -26,9 +26,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
-from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab.models._neterrors import describe_failure, where
 
 __all__ = ["AiohttpTransport"]

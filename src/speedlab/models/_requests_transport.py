@@ -42,9 +42,9 @@ import urllib3.connectionpool
 import urllib3.exceptions
 import urllib3.util.connection
 
+from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
-from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab.models._neterrors import describe_failure, where
 from speedlab.models._watchdog import WATCHDOG
 
