@@ -385,3 +385,18 @@ def test_no_worker_outlives_a_killed_command(model: str) -> None:
     for orphan in alive:  # do not leave them to the next test
         orphan.kill()
     assert alive == []
+
+
+@pytest.mark.parametrize("args", [["--check", "97", "--model", "threads"], ["--compare", "97"]])
+def test_sigterm_before_the_run_exits_143_not_130(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import speedlab.cpu as cpu
+    from speedlab.cli._signals import Terminated
+
+    def terminated(*args: object, **kwargs: object) -> None:
+        raise Terminated("terminated by signal 15")
+
+    monkeypatch.setattr(cpu, "run_cpu_model", terminated)
+    assert main(["primes", *args]) == 143
+    assert "speedlab: interrupted" in capsys.readouterr().err

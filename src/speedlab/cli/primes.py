@@ -22,6 +22,7 @@ import typer
 
 from speedlab._exceptions import UsageError
 from speedlab.cli._options import integer
+from speedlab.cli._signals import interrupt_exit_code
 from speedlab.jobs.primes import DEFAULT_NUMBERS
 from speedlab.models import models_for
 from speedlab.primes import Primality, first_primes, primality, primes_below
@@ -271,16 +272,16 @@ def _check_with_model(
     from speedlab.jobs.primes import PrimeJob
     from speedlab.models import RunInterrupted
 
-    interrupted = False
+    interrupted, code = False, 130
     try:
         result = run_cpu_model(
             model, PrimeJob(numbers=numbers), concurrency=concurrency, scheduler=scheduler
         )
     except RunInterrupted as stopped:
-        result, interrupted = stopped.result, True
-    except KeyboardInterrupt:  # before the run began (a cluster starting): nothing to show
+        result, interrupted, code = stopped.result, True, interrupt_exit_code(stopped)
+    except KeyboardInterrupt as exc:  # before the run began (a cluster starting): nothing shown
         print("speedlab: interrupted before any number was checked", file=sys.stderr)
-        raise typer.Exit(130) from None
+        raise typer.Exit(interrupt_exit_code(exc)) from None
     answers = {
         int(str(r.data["number"])): bool(r.data["prime"])
         for r in result.records
@@ -297,7 +298,7 @@ def _check_with_model(
             f"speedlab: interrupted; {len(results)} of {len(numbers)} numbers checked",
             file=sys.stderr,
         )
-        raise typer.Exit(130)
+        raise typer.Exit(code)
     print(
         f"speedlab: checked {len(numbers)} numbers in {result.wall_seconds:.2f} s "
         f"under {model} ({workers})",
@@ -349,9 +350,9 @@ def _compare(
         )
     try:
         report = compare(numbers, concurrency=concurrency, scheduler=scheduler, on_row=show)
-    except KeyboardInterrupt:  # RunInterrupted too: the rows so far are printed
+    except KeyboardInterrupt as exc:  # RunInterrupted too: the rows so far are printed
         print("speedlab: interrupted", file=sys.stderr)
-        raise typer.Exit(130) from None
+        raise typer.Exit(interrupt_exit_code(exc)) from None
     if as_json:
         _write([json.dumps(report.to_dict(), indent=2) + "\n"], out)
     else:
