@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from speedlab.bench import ModelRuns, summarize
@@ -64,3 +66,18 @@ def test_other_programs_cpu_is_measured_only_on_long_enough_runs() -> None:
     (seq,) = summarize(job)
     assert seq.others_busy == pytest.approx(1.0)  # 8 CPU s in 4 s, 4 of them ours
     assert MIN_LOAD_WALL > 0.1
+
+
+def test_a_model_whose_every_unit_failed_gets_no_time_and_says_why() -> None:
+    # The hand-made loop refusing an asyncio function: 4 calls failed at once, in 0.00 s.
+    failed = [_fixtures.record(k, 0.0, 0.0, "task-0", failed=True) for k in "abcd"]
+    runs = ModelRuns(
+        "handmade", "async", (_fixtures.measured(_fixtures.run("handmade", failed, 0.001, 0.0)),)
+    )
+    job = _fixtures.io_job()
+    job = dataclasses.replace(job, models=(*job.models, runs))
+    *_, handmade = summarize(job)
+    assert handmade.median is None
+    assert handmade.speedup is None
+    assert handmade.error == "every unit failed: HTTP 500"
+    assert handmade.failures == 4

@@ -96,9 +96,14 @@ def _one(runs: ModelRuns, base: float | None) -> ModelSummary:
     middle = median_run(runs)
     if middle is None:
         return ModelSummary(runs.model, runs.family, 0, runs.error or "no run finished")
+    result = middle.result
+    failed = [r for r in result.records if r.status == "failed"]
+    if failed and not any(r.status == "done" for r in result.records):
+        # Nothing was done: a time, a speed-up or a ranking would only measure the failing.
+        reason = f"every unit failed: {failed[0].detail or 'no reason given'}"
+        return ModelSummary(runs.model, runs.family, 0, reason, failures=len(failed))
     walls = [m.result.wall_seconds for m in runs.runs]
     median = float(statistics.median(walls))
-    result = middle.result
     wall = result.wall_seconds
     busy = sum(r.seconds for r in result.records if r.status != "skipped")
     done = sum(1 for r in result.records if r.status == "done")
