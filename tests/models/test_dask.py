@@ -238,3 +238,19 @@ def test_a_scheduler_and_a_worker_started_as_separate_processes(
     assert out == "97 is prime\n91 is composite\n"
     assert err.startswith("speedlab: checked 2 numbers in ")
     assert err.endswith(" s under dask (1 worker)\n")
+
+
+def _scratch_of_workers(dask_worker: object) -> str:
+    return str(dask_worker.local_directory)  # type: ignore[attr-defined]
+
+
+def test_the_local_cluster_keeps_its_scratch_files_in_a_folder_of_its_own_removed_after() -> None:
+    # Not dask's shared /tmp/dask-scratch-space, which outlives the run.
+    model = dask.DaskModel()
+    with model:
+        model.run(PrimeJob((97,)), concurrency=1)
+        scratch = model._scratch
+        assert scratch is not None
+        places = model.client.run(_scratch_of_workers).values()
+        assert all(p.startswith(scratch.name) for p in places)
+    assert not Path(scratch.name).exists()

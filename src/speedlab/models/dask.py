@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -103,6 +104,9 @@ class DaskModel(ExecutorModel):
         self._stop: ClusterStop | None = None
         self._cpu_before: dict[str, float] = {}
         self._worker_cpu = 0.0
+        # The local cluster's scratch space (workers' spill files and locks): a folder of its
+        # own, removed at close, rather than dask's shared /tmp/dask-scratch-space.
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def client(self) -> Any:
@@ -214,6 +218,7 @@ class DaskModel(ExecutorModel):
             probe_scheduler(self.scheduler, timeout=CONNECT_TIMEOUT)
         with sigint_deferred() as pressed:
             if self.scheduler is None:
+                self._scratch = tempfile.TemporaryDirectory(prefix="speedlab-dask-")
                 self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=0,
                     threads_per_worker=1,
@@ -229,6 +234,7 @@ class DaskModel(ExecutorModel):
                     silence_logs=logging.CRITICAL + 1,
                     preload=["speedlab.models._cluster"],
                     death_timeout=CONNECT_TIMEOUT,
+                    local_directory=self._scratch.name,
                 )
                 quiet_loop(self._cluster.loop)
             self._client = Client(  # type: ignore[no-untyped-call]
@@ -283,6 +289,9 @@ class DaskModel(ExecutorModel):
                     self._cluster = None
             except KeyboardInterrupt:  # Ctrl-C again while closing: go on closing
                 continue
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
     def __enter__(self) -> DaskModel:
         return self
