@@ -16,8 +16,8 @@ PUBLIC_API = {
     # errors
     "SpeedlabError", "UsageError", "TimeoutExpired", "GitHubError", "UnsafeOutputPath",
     "CannotShare", "ClusterError",
-    "LoopError", "HttpError", "HttpTimeout", "HttpConnectError", "HttpTlsError",
-    "HttpProtocolError", "HttpTooLarge",
+    "LoopError", "HttpError", "HttpTimeout", "HttpConnectError", "HttpCannotConnect",
+    "HttpTlsError", "HttpProtocolError", "HttpTooLarge",
     # the lecture's part 1
     "averager", "runner", "is_prime", "naive_prime_stream", "prime_stream", "PrimeSieve",
     "first_primes", "primes_below", "primality",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         CannotShare,
         ClusterError,
         GitHubError,
+        HttpCannotConnect,
         HttpConnectError,
         HttpError,
         HttpProtocolError,
@@ -101,6 +102,7 @@ if TYPE_CHECKING:
 # Each public name and the module that defines it; imported on first use, so that
 # ``import speedlab`` (and ``speedlab --version``) stays cheap.
 _EXPORTS = {
+    "HttpCannotConnect": "speedlab._exceptions",
     "HttpConnectError": "speedlab._exceptions",
     "HttpError": "speedlab._exceptions",
     "HttpProtocolError": "speedlab._exceptions",
@@ -181,6 +183,7 @@ __all__ = [
     "FakeHubStatistics",
     "GitHubError",
     "GitHubJob",
+    "HttpCannotConnect",
     "HttpConnectError",
     "HttpError",
     "HttpProtocolError",

@@ -14,6 +14,7 @@
      └── HttpError           the hand-made HTTP client got no usable response
           ├── HttpTimeout        (see above)
           ├── HttpConnectError   could not connect, or the connection broke
+          │    ├── HttpCannotConnect no connection at all (no address, refused): nothing sent
           │    └── HttpTlsError      the TLS handshake failed (untrusted certificate, wrong name)
           ├── HttpProtocolError  the server broke HTTP/1.1 (malformed, truncated, bad encoding)
           └── HttpTooLarge       the body passed the size cap (compressed or decompressed)
@@ -35,6 +36,7 @@ __all__ = [
     "CannotShare",
     "ClusterError",
     "GitHubError",
+    "HttpCannotConnect",
     "HttpConnectError",
     "HttpError",
     "HttpProtocolError",
@@ -120,6 +122,10 @@ class HttpTimeout(HttpError, TimeoutExpired):
 
 class HttpConnectError(HttpError):
     """The connection could not be made (refused, unreachable, no address) or broke."""
+
+
+class HttpCannotConnect(HttpConnectError):
+    """No connection could be made (no address, refused, unreachable): nothing was sent."""
 
 
 class HttpTlsError(HttpConnectError):

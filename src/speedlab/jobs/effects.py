@@ -122,10 +122,13 @@ class TransportError:
     """No usable response: timed out, the connection failed or broke, or it was too large.
 
     ``deferred``: nothing was sent, because the request's ``admit`` said to wait.
+    ``sent``: False when the request cannot have reached the server (no address, connection
+    refused): a rate limit has not counted it.
     """
 
     kind: TransportErrorKind
     message: str
+    sent: bool = True
 
 
 @dataclass(frozen=True)

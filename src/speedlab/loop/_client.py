@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from speedlab._exceptions import (
+    HttpCannotConnect,
     HttpConnectError,
     HttpError,
     HttpProtocolError,
@@ -255,7 +256,7 @@ class HttpClient:
         try:
             tcp = await open_tcp_stream(origin.host, origin.port, timeout=None)
         except OSError as exc:
-            raise HttpConnectError(f"cannot connect to {origin}: {_describe(exc)}") from exc
+            raise HttpCannotConnect(f"cannot connect to {origin}: {_describe(exc)}") from exc
         self._opened += 1
         if origin.scheme == "http":
             return tcp

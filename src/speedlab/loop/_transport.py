@@ -17,7 +17,13 @@ verified against one set of CAs never carries a request that asked for another.
 
 from __future__ import annotations
 
-from speedlab._exceptions import HttpConnectError, HttpError, HttpTimeout, HttpTooLarge
+from speedlab._exceptions import (
+    HttpCannotConnect,
+    HttpConnectError,
+    HttpError,
+    HttpTimeout,
+    HttpTooLarge,
+)
 from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError
 from speedlab.loop._client import HttpClient, RequestDeferred
 from speedlab.loop._pool import DEFAULT_POOL_SIZE
@@ -76,6 +82,8 @@ class HandmadeTransport:
                 "timeout",
                 f"no complete response from {where(request.url)} within {request.timeout:g} s",
             )
+        except HttpCannotConnect as exc:  # nothing left this machine
+            return TransportError("connection", describe_failure(exc, request.url), sent=False)
         except HttpConnectError as exc:
             return TransportError("connection", describe_failure(exc, request.url))
         except HttpTooLarge as exc:

@@ -126,6 +126,8 @@ class AiohttpTransport:
                 "timeout",
                 f"no complete response from {where(request.url)} within {request.timeout:g} s",
             )
+        except aiohttp.ClientConnectorError as exc:  # no connection made: nothing sent
+            return TransportError("connection", describe_failure(exc, request.url), sent=False)
         except aiohttp.ClientConnectionError as exc:
             return TransportError("connection", describe_failure(exc, request.url))
         except (aiohttp.ClientError, ValueError) as exc:

@@ -221,6 +221,23 @@ def _overdue(request: HttpRequest) -> TransportError:
     )
 
 
+def _never_connected(exc: BaseException) -> bool:
+    """Whether ``exc`` (requests wraps urllib3 wraps the socket's) says no connection was made."""
+    seen: set[int] = set()
+    current: object = exc
+    while isinstance(current, BaseException) and id(current) not in seen:
+        if isinstance(current, urllib3.exceptions.NewConnectionError):  # and NameResolution
+            return True
+        seen.add(id(current))
+        reason = getattr(current, "reason", None)
+        inner = current.args[0] if current.args else None
+        current = next(
+            (c for c in (reason, inner, current.__cause__) if isinstance(c, BaseException)),
+            None,
+        )
+    return False
+
+
 class RequestsTransport:
     """Send HttpRequests through one requests session; a context manager, ``close()`` idempotent.
 
@@ -314,7 +331,8 @@ class RequestsTransport:
                 "timeout", f"no answer from {where(request.url)} within {request.timeout:g} s"
             )
         if isinstance(exc, _BROKEN):
-            return TransportError("connection", describe_failure(exc, request.url))
+            message = describe_failure(exc, request.url)
+            return TransportError("connection", message, sent=not _never_connected(exc))
         return TransportError("protocol", describe_failure(exc, request.url))
 
     def close(self) -> None:

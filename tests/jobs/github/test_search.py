@@ -394,3 +394,14 @@ def test_an_unusable_next_link_is_a_malformed_page_retried_then_failed() -> None
     assert result.status == "failed"
     assert "an unusable next page link http://[::1/x" in result.reason
     assert len(trace.requests) > 1  # retried like any malformed answer
+
+
+@pytest.mark.parametrize("sent", [True, False])
+def test_a_request_that_never_reached_the_server_spends_no_slot_of_the_limit(sent: bool) -> None:
+    # Offline (no DNS, refused): counting such tries against 10 a minute once made a run
+    # wait out "rate limits" no server had announced.
+    gate = RateGate.local(assumed_limit=10, reset_margin=1.0)
+    failure = TransportError("connection", "cannot connect", sent=sent)
+    result, _ = run([failure, failure, ok([1], headers=rate_headers(9, START + 60))], gate=gate)
+    assert result.status == "done"
+    assert gate.statistics().remaining == (9 - 2 if sent else 9)

@@ -241,7 +241,10 @@ def _fetch_page(
                 gate.cancel()
                 progress.attempts -= 1
                 continue
-            gate.release()
+            if reply.sent:
+                gate.release()
+            else:  # it never reached the server: no slot of the rate limit was spent
+                gate.cancel()
             if reply.kind == "too_large":  # retrying would cost as much again
                 return (
                     "failed",
