@@ -97,3 +97,24 @@ def test_chromium_notices_a_missing_picture(tmp_path: Path) -> None:
     check = check_page(out / "index.html")
     assert check.broken == ["memory.png"]
     assert any("memory.png" in e or "ERR_FILE_NOT_FOUND" in e for e in check.errors)
+
+
+def test_every_file_of_the_report_is_written_atomically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A report read while it is rewritten (a browser open on index.html) is the old or the new.
+    import speedlab.bench._report as report_module
+
+    through: list[str] = []
+    real = report_module.save_atomic
+
+    def recording(out_dir: Path | str, name: str, data: bytes, **kwargs: bool) -> Path:
+        through.append(name)
+        return real(out_dir, name, data, **kwargs)
+
+    monkeypatch.setattr(report_module, "save_atomic", recording)
+    write_report(_fixtures.report(), tmp_path)
+    written = {p.name for p in tmp_path.iterdir()} - {"results.json"}
+    assert written == set(through)
+    assert {"index.html", "tables.md"} <= written
+    assert any(name.endswith(".svg") for name in written)

@@ -15,6 +15,7 @@ Everything is drawn from a :class:`~speedlab.bench.BenchReport` alone (what
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from speedlab.bench._tables import (
     to_markdown,
 )
 from speedlab.bench._timeline import timeline_figure
+from speedlab.jobs._output import save_atomic
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -82,9 +84,13 @@ def save_figure(figure: Figure, base: Path) -> tuple[Path, Path]:
     import matplotlib
 
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    figure.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+    drawn = io.BytesIO()
+    figure.savefig(drawn, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    save_atomic(png.parent, png.name, drawn.getvalue())
+    drawn = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "speedlab", "svg.fonttype": "path"}):
-        figure.savefig(svg, metadata={"Date": None, "Creator": None})
+        figure.savefig(drawn, format="svg", metadata={"Date": None, "Creator": None})
+    save_atomic(svg.parent, svg.name, drawn.getvalue())
     return png, svg
 
 
@@ -194,20 +200,17 @@ def write_report(report: BenchReport, out: Path) -> ReportFiles:
         )
     markdown = out / "tables.md"
     machine = machine_line(report.environment)
-    markdown.write_text(
-        f"Measured on {machine}.\n\n`{report.command}`\n\n"
-        + "\n".join(to_markdown(t) for t in tables),
-        encoding="utf-8",
+    text = f"Measured on {machine}.\n\n`{report.command}`\n\n" + "\n".join(
+        to_markdown(t) for t in tables
     )
+    save_atomic(out, markdown.name, text.encode("utf-8"))
     index = out / "index.html"
-    index.write_text(
-        render_page(
-            title="speedlab bench",
-            machine=machine,
-            command=report.command,
-            sections=sections,
-            notes=tuple(report.settings.get("notes", ())),
-        ),
-        encoding="utf-8",
+    page = render_page(
+        title="speedlab bench",
+        machine=machine,
+        command=report.command,
+        sections=sections,
+        notes=tuple(report.settings.get("notes", ())),
     )
+    save_atomic(out, index.name, page.encode("utf-8"))
     return ReportFiles(results, index, markdown, tuple(written))
