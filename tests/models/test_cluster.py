@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import pickle
 import signal
 import socket
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from distributed import Event
+from distributed import Event, LocalCluster
 
 from speedlab.models._cluster import ClusterStop, probe_scheduler, quiet_loop, sigint_deferred
 
@@ -102,14 +104,53 @@ def test_a_bound_flag_waits_on_the_scheduler_and_travels_as_a_dask_event() -> No
     assert copy.name == stop.name
 
 
-def test_the_probe_finds_a_listener_and_refuses_a_closed_port() -> None:
+def test_the_probe_accepts_a_scheduler_and_refuses_a_closed_port() -> None:
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        probe_scheduler(address, timeout=5)
+        probe_scheduler(address.removeprefix("tcp://"), timeout=5)  # tcp:// is the default
     with socket.create_server(("127.0.0.1", 0)) as server:
         port = server.getsockname()[1]
-        probe_scheduler(f"tcp://127.0.0.1:{port}", timeout=5)
-        probe_scheduler(f"127.0.0.1:{port}", timeout=5)  # tcp:// is the default
     with pytest.raises(ConnectionRefusedError):
         probe_scheduler(f"tcp://127.0.0.1:{port}", timeout=5)  # closed now
     probe_scheduler("inproc://nowhere/1/2", timeout=5)  # not TCP: left to the client
+
+
+def _http_server() -> Iterator[int]:
+    """A server that answers anything with an HTTP error, as a web server at a wrong port."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(10)
+
+        def answer() -> None:
+            with contextlib.suppress(OSError):
+                conn, _ = server.accept()
+                with conn:
+                    conn.recv(1024)
+                    conn.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n" + b"x" * 64)
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        yield int(server.getsockname()[1])
+        thread.join(5)
+
+
+@pytest.mark.parametrize("talks", [False, True], ids=["silent", "http"])
+def test_a_listener_that_is_not_a_scheduler_is_refused_within_the_timeout(talks: bool) -> None:
+    # A Client would wait for its handshake forever, or read "HTTP/1.0" as a frame length.
+    if talks:
+        servers = _http_server()
+        port = next(servers)
+    else:
+        silent = socket.create_server(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+    try:
+        with pytest.raises(OSError, match=r"no dask scheduler answered within 0\.5 s"):
+            probe_scheduler(f"tcp://127.0.0.1:{port}", timeout=0.5)
+    finally:
+        if talks:
+            next(servers, None)
+        else:
+            silent.close()
 
 
 def _lost_task_error(loop: asyncio.AbstractEventLoop) -> None:

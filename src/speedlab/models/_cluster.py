@@ -203,14 +203,17 @@ def _drop_report(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> No
 
 
 def probe_scheduler(address: str, *, timeout: float) -> None:
-    """Open and close a TCP connection to a scheduler, to fail fast and leave nothing behind.
+    """Make sure a dask scheduler answers at ``address``, within ``timeout``; leave nothing.
 
     A ``Client`` that cannot connect raises after its timeout but leaves its event loop's
-    thread running, with no object left to close it; a refused or silent address is found
-    here first. Addresses of other protocols (tls://, ucx://) are left to the client.
+    thread running, with no object left to close it; and one that reaches a server that is not
+    a scheduler (an HTTP server) waits for its handshake forever, or reads garbage as a frame
+    length and runs out of memory. So the address is tried first: a TCP connection, then
+    dask's own ``identity`` request, which a scheduler answers at once. Addresses of other
+    protocols (tls://, ucx://) are left to the client.
 
     Raises:
-        OSError: nothing answers at ``address`` (or it is not an address).
+        OSError: nothing answers at ``address``, or what answers is not a dask scheduler.
     """
     from distributed.comm.addressing import parse_address, parse_host_port
 
@@ -220,6 +223,37 @@ def probe_scheduler(address: str, *, timeout: float) -> None:
     host, port = parse_host_port(location, 8786)
     with socket.create_connection((host, port), timeout=timeout):
         pass
+    answer: list[object] = []
+    thread = threading.Thread(  # its own loop: the caller may be inside one
+        target=lambda: answer.append(_identity(address, timeout)),
+        name="speedlab-dask-probe",
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout + 1.0)
+    reply = answer[0] if answer else None
+    if isinstance(reply, BaseException) or not isinstance(reply, dict):
+        raise OSError(f"no dask scheduler answered within {timeout:g} s")
+    if reply.get("type") != "Scheduler":
+        raise OSError(f"what answers is a dask {reply.get('type')!s:.40}, not a scheduler")
+
+
+def _identity(address: str, timeout: float) -> object:
+    """Ask ``address`` who it is (dask's ``identity`` op); the reply, or what went wrong."""
+    from distributed.comm.core import connect
+
+    async def ask() -> object:
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)  # type: ignore[no-untyped-call]
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), timeout)
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    try:
+        return asyncio.run(ask())
+    except (Exception, MemoryError) as exc:  # garbage read as a frame length, a timeout...
+        return exc
 
 
 async def close_nannies(nannies: list[Any], timeout: float) -> None:
