@@ -181,7 +181,10 @@ def test_an_unset_token_variable_is_a_usage_error_naming_the_variable(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--model", "fibers"), "'fibers' is not one of sequential, threads"),
+        (
+            ("--model", "fibers"),
+            "'fibers' is not one of sequential, threads, processes, asyncio, handmade\n",
+        ),
         (("--per-page", "0"), "--per-page: 0 is out of range (1 to 100)"),
         (("--api", "ftp://example.org"), "--api must be an http:// or https:// URL"),
         (("--concurrency", "0"), "--concurrency: 0 is out of range (1 or more)"),

@@ -36,7 +36,7 @@ from speedlab.jobs.github._query import (
     same_origin,
     token_from_env,
 )
-from speedlab.models import DEFAULT_LOOP, MODEL_NAMES, MODELS, RunInterrupted, RunResult, models_for
+from speedlab.models import DEFAULT_LOOP, MODELS, RunInterrupted, RunResult, models_for
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -77,10 +77,10 @@ def check_model(name: str) -> str:
     """Accept only a model of the registry (an option callback).
 
     Raises:
-        typer.BadParameter: not one of ``MODEL_NAMES``.
+        typer.BadParameter: not a model of the registry (the offered ones are named).
     """
     if name not in MODELS:
-        raise typer.BadParameter(f"{name!r} is not one of {', '.join(MODEL_NAMES)}")
+        raise typer.BadParameter(f"{name!r} is not one of {', '.join(_OFFERED)}")
     return name
 
 
