@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from speedlab._exceptions import UsageError
-from speedlab.bench import SpinnerBench, SpinnerRun, spinner_available
-from speedlab.bench._spinner import spinner_variants
+from speedlab.bench import SpinnerBench, SpinnerRun
 from tests.bench import _fixtures
 
 
@@ -27,23 +23,9 @@ def test_variants_and_kinds_keep_their_order() -> None:
     assert bench.kinds() == ("sleep", "prime")
 
 
-def test_without_the_spinner_the_bench_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "speedlab.spinner" else real(name, *a),
-    )
-    assert not spinner_available()
-    with pytest.raises(UsageError, match="no spinner"):
-        spinner_variants()
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_the_real_spinner_freezes_under_asyncio_with_is_prime() -> None:
-    if not spinner_available():
-        pytest.skip("this build has no speedlab.spinner yet")
     from speedlab.bench import bench_spinner
 
     bench = bench_spinner(quick=True)

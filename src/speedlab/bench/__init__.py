@@ -84,7 +84,6 @@ if TYPE_CHECKING:
         SpinnerBench,
         SpinnerRun,
         bench_spinner,
-        spinner_available,
     )
     from speedlab.bench._summary import (
         ModelSummary,
@@ -154,7 +153,6 @@ _EXPORTS = {
     "SpinnerBench": "speedlab.bench._spinner",
     "SpinnerRun": "speedlab.bench._spinner",
     "bench_spinner": "speedlab.bench._spinner",
-    "spinner_available": "speedlab.bench._spinner",
     "CustomJob": "speedlab.bench._custom",
     "FunctionFailed": "speedlab.bench._custom",
     "bench_custom": "speedlab.bench._custom",
@@ -214,7 +212,6 @@ __all__ = [
     "run_isolated",
     "save_figure",
     "speedup_figure",
-    "spinner_available",
     "spinner_figure",
     "spinner_table",
     "summarize",

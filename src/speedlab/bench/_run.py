@@ -19,7 +19,7 @@ from speedlab.bench._custom import bench_custom
 from speedlab.bench._harness import BenchProgress, JobBench, Workload, bench_workload
 from speedlab.bench._memory import available_ways, bench_memory
 from speedlab.bench._results import BenchReport, describe_machine
-from speedlab.bench._spinner import bench_spinner, spinner_available, spinner_variants
+from speedlab.bench._spinner import bench_spinner, spinner_variants
 from speedlab.bench._workloads import FULL_PRIMES, QUICK_PRIMES, CpuWorkload, IoWorkload
 from speedlab.models import MODELS, StopSignal, models_for
 from speedlab.models._registry import WORKLOADS
@@ -108,7 +108,7 @@ def planned_runs(options: BenchOptions) -> int:
     total = sum(
         len(options.models_for(w)) * options.repeats for w in ("io", "cpu", "custom") if w in chosen
     )
-    if "spinner" in chosen and spinner_available():
+    if "spinner" in chosen:
         total += 2 * len(spinner_variants())
     if "memory" in chosen:
         total += len(available_ways())
@@ -189,10 +189,7 @@ def run_bench(
         )
     spinner = None
     if "spinner" in chosen:
-        if spinner_available() or options.what == "spinner":
-            spinner = bench_spinner(quick=options.quick, progress=progress, stop=stop)
-        else:
-            notes.append("the spinner bench was skipped: this build has no speedlab.spinner")
+        spinner = bench_spinner(quick=options.quick, progress=progress, stop=stop)
     memory = None
     if "memory" in chosen:
         memory = bench_memory(

@@ -14,12 +14,11 @@ bench says so instead of failing.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from speedlab._exceptions import SpeedlabError, UsageError
+from speedlab._exceptions import SpeedlabError
 from speedlab.bench._harness import BenchProgress
 from speedlab.bench._isolate import run_isolated
 from speedlab.models import StopSignal
@@ -32,7 +31,6 @@ __all__ = [
     "SpinnerBench",
     "SpinnerRun",
     "bench_spinner",
-    "spinner_available",
     "spinner_task",
     "spinner_variants",
 ]
@@ -132,21 +130,11 @@ class SpinnerBench:
         )
 
 
-def spinner_available() -> bool:
-    """True when this build has :mod:`speedlab.spinner`."""
-    return importlib.util.find_spec("speedlab.spinner") is not None
-
-
 def spinner_variants() -> tuple[tuple[str, bool], ...]:
-    """Each spinner model as the lecture writes it, then asyncio done right: (model, fix).
+    """Each spinner model as the lecture writes it, then asyncio done right: (model, fix)."""
+    from speedlab.spinner import MODEL_NAMES
 
-    Raises:
-        UsageError: This build has no ``speedlab.spinner``.
-    """
-    if not spinner_available():
-        raise UsageError("this build of speedlab has no spinner (speedlab.spinner)")
-    spinner: Any = importlib.import_module("speedlab.spinner")
-    models: Sequence[str] = spinner.MODEL_NAMES
+    models: Sequence[str] = MODEL_NAMES
     variants = [(m, False) for m in models]
     if "asyncio" in models:
         variants.insert(models.index("asyncio") + 1, ("asyncio", True))
@@ -161,13 +149,12 @@ def spinner_task(model: str, kind: str, fix: bool, seconds: float, number: int) 
     Raises:
         SpeedlabError: The spinner refused the arguments.
     """
-    spinner: Any = importlib.import_module("speedlab.spinner")
-    work = spinner.Work.of(kind, seconds=seconds, number=number)
-    stats = spinner.run_spinner(model, work, fix=fix, draw=False)
-    data = stats.as_dict()
-    if not isinstance(data, dict):
-        raise SpeedlabError("the spinner's statistics are not a dict")
-    return SpinnerRun.from_dict(data).to_dict()
+    from speedlab.spinner import Work, run_spinner
+
+    work = Work.of(kind, seconds=seconds, number=number)
+    # A name from spinner_variants(); run_spinner refuses any other with a SpeedlabError.
+    stats = run_spinner(model, work, fix=fix, draw=False)  # type: ignore[arg-type]
+    return SpinnerRun.from_dict(stats.as_dict()).to_dict()
 
 
 def bench_spinner(
