@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -178,14 +179,32 @@ def check_page(page: Path, *, screenshot: bool = False, width: int = 1200) -> Pa
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "HOME": profile},
+            start_new_session=True,  # its helpers (zygote, GPU, crashpad) in one group
         )
         try:
             url = _page_socket(_port(Path(profile), proc))
             return asyncio.run(_inspect(url, page, screenshot=screenshot, width=width))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _end_group(proc)
+
+
+def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate the browser and every helper it started, and wait until all are gone.
+
+    Waiting for the main process alone is not enough: a helper still writing into the
+    profile made removing it fail ("Directory not empty").
+    """
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL if time.monotonic() > deadline - 5 else 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
