@@ -19,6 +19,7 @@ __all__ = [
     "LECTURE_SEARCH_SECONDS",
     "LESSON_MAX_COUNT",
     "LESSON_MAX_TICK",
+    "QUICK_CALL_LIMIT",
 ]
 
 # The lecture sleeps one second per step of its generator demos; --tick replaces it.
@@ -45,6 +46,10 @@ DEFAULT_ASYNC_TASKS = 100
 # a 100-item GitHub search page is about 0.5 MB, so 8 MiB leaves ample room, while a hostile
 # server can cost no more than this per request in flight.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 2**20
+
+# Longest a quick Call (a result file's atomic save, ~80 µs on a local disk) may keep an async
+# model's loop busy: after one that took longer, the run's Calls go to a worker thread.
+QUICK_CALL_LIMIT = 0.005
 
 # GitHub's search answers in roughly 0.5-1.5 s (the lecture measured 8 searches in 14 s);
 # fakehub waits DEMO_LATENCY plus a uniform [0, DEMO_JITTER] before answering.

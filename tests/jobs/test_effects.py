@@ -43,3 +43,17 @@ def test_call_and_compute_are_immutable_comparable_and_picklable() -> None:
     with pytest.raises(AttributeError):
         effect.fn = abs  # type: ignore[misc]
     assert "divmod" in repr(effect)
+
+
+def test_a_quick_call_is_another_effect_and_stays_quick_when_pickled() -> None:
+    quick = Call(divmod, 7, 2, quick=True)
+    assert quick.quick
+    assert not Call(divmod, 7, 2).quick
+    assert quick != Call(divmod, 7, 2)
+    assert hash(quick) == hash(Call(divmod, 7, 2, quick=True))
+    copy = pickle.loads(pickle.dumps(quick))
+    assert copy == quick
+    assert copy.quick
+    assert copy.run() == CallResult((3, 1))
+    with pytest.raises(AttributeError):
+        quick.quick = False  # type: ignore[misc]

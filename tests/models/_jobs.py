@@ -211,6 +211,34 @@ class CallJob(_KeyedJob):
         return UnitOutcome(key, "done", f"{error}", data={"thread": thread, "pid": pid})
 
 
+def _thread_name() -> str:
+    return threading.current_thread().name
+
+
+def _nap(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class QuickCallJob(_KeyedJob):
+    """Quick calls: where the first ran, then one that naps ``nap`` s, then where the next ran."""
+
+    keys: tuple[str, ...] = ("a",)
+    nap: float = 0.0
+    name: ClassVar[str] = "quick-call"
+
+    def unit(self, key: str, shared: object) -> UnitGenerator:
+        before = yield Call(_thread_name, quick=True)
+        yield Call(_nap, self.nap, quick=True)
+        after = yield Call(_thread_name, quick=True)
+        plain = yield Call(_thread_name)
+        assert isinstance(before, CallResult)
+        assert isinstance(after, CallResult)
+        assert isinstance(plain, CallResult)
+        threads = {"before": before.value, "after": after.value, "plain": plain.value}
+        return UnitOutcome(key, "done", "ran", data=threads)
+
+
 def _exhaust() -> None:
     raise MemoryError
 

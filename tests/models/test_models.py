@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from speedlab._constants import QUICK_CALL_LIMIT
+from speedlab.jobs.effects import Call, CallResult
 from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
 from speedlab.models import (
     MODELS,
@@ -24,6 +26,7 @@ from speedlab.models import (
     models_for,
     run_model,
 )
+from speedlab.models._async_family import QuickCalls
 from speedlab.models._unit import INTERRUPTED
 from tests.models._jobs import (
     CallJob,
@@ -31,6 +34,7 @@ from tests.models._jobs import (
     HttpJob,
     HttpStats,
     MemoryJob,
+    QuickCallJob,
     RendezvousJob,
     StuckJob,
 )
@@ -443,3 +447,32 @@ def test_blocking_calls_run_off_the_event_loop_only_under_async_models(model: st
             assert thread == threading.main_thread().name
         else:
             assert thread != threading.main_thread().name
+
+
+@pytest.mark.parametrize("model", [m for m in ALL if MODELS[m].family == "async"])
+def test_quick_calls_run_on_the_loop_while_they_stay_quick(model: str) -> None:
+    loop_thread = threading.main_thread().name
+    result = run_model(model, QuickCallJob(), concurrency=1)
+    threads = result.record("a").data
+    # No thread hop for a quick call; a call not marked quick still goes to a worker thread.
+    assert threads["before"] == threads["after"] == loop_thread
+    assert threads["plain"] != loop_thread
+
+
+@pytest.mark.parametrize("model", [m for m in ALL if MODELS[m].family == "async"])
+def test_after_one_slow_quick_call_the_next_ones_go_to_a_worker_thread(model: str) -> None:
+    loop_thread = threading.main_thread().name
+    slow = QuickCallJob(nap=QUICK_CALL_LIMIT * 4)
+    threads = run_model(model, slow, concurrency=1).record("a").data
+    assert threads["before"] == loop_thread
+    assert threads["after"] != loop_thread  # the slow call moved the rest off the loop
+
+
+def test_quick_calls_leave_the_loop_after_the_first_that_overran() -> None:
+    ticks = iter([0.0, 0.001, 1.0, 1.5, 2.0])  # the second call takes 0.5 s
+    quick = QuickCalls(limit=0.1, clock=lambda: next(ticks))
+    call = Call(divmod, 7, 2, quick=True)
+    assert quick.run(call) == CallResult((3, 1))
+    assert quick.inline
+    assert quick.run(call) == CallResult((3, 1))
+    assert not quick.inline

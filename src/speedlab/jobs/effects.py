@@ -8,7 +8,8 @@ the lecture's hand-made runner: it *yields* what it needs and receives the answe
     yield Sleep(seconds)     -> None, after waiting with the model's own primitive (a stop
                                 request or Ctrl-C ends the wait, and the unit, at once)
     yield Call(fn, *args)    -> CallResult: short blocking I/O (a file write); asyncio and the
-                                hand-made loop run it in a thread, the others in place
+                                hand-made loop run it in a thread (or, if ``quick``, on the
+                                loop while it stays quick), the others in place
     yield Compute(fn, *args) -> CallResult: CPU-bound work; sequential, threads and the async
                                 models run it inline (so it holds the GIL or the loop), the
                                 processes model in its worker process, dask on a cluster worker
@@ -31,6 +32,7 @@ models ship them to another process.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
@@ -85,6 +87,18 @@ class HttpRequest:
     def __repr__(self) -> str:
         # Headers may hold a token: never let them reach a log through repr().
         return f"HttpRequest({self.method} {self.url}, timeout={self.timeout})"
+
+    def with_admit(self, admit: Callable[[], float] | None) -> HttpRequest:
+        """Return this request with another ``admit`` (``dataclasses.replace`` costs 2 µs)."""
+        return HttpRequest(
+            self.method,
+            self.url,
+            self.headers,
+            self.timeout,
+            max_bytes=self.max_bytes,
+            admit=admit,
+            ca_file=self.ca_file,
+        )
 
 
 def lower_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -202,11 +216,34 @@ class Call(_FunctionEffect):
     """Effect: run ``fn(*args)``, a short blocking call such as a file write; reply ``CallResult``.
 
     Sequential, threads and processes call it in place; the async models run it in a worker
-    thread, so that the loop goes on serving the other units while the disk works (creating
-    and renaming a file costs up to a millisecond here, as much as parsing a response).
+    thread, so that the loop goes on serving the other units while the blocking call waits.
+
+    ``quick=True`` says the call is small local work that normally takes well under a
+    millisecond (a file of a few KB written atomically on a local disk: ~80 µs here). Handing
+    it to a thread then costs more than the call (two wake-ups and GIL hand-offs, ~100-150 µs
+    of CPU), so the async models run quick calls on the loop itself, as long as every one of
+    them returns within ``QUICK_CALL_LIMIT``; after one that did not (a slow or busy disk),
+    the rest of the run's calls go to a thread.
     """
 
-    __slots__ = ()
+    __slots__ = ("quick",)
+    quick: bool
+
+    def __init__(self, fn: Callable[..., object], /, *args: object, quick: bool = False) -> None:
+        super().__init__(fn, *args)
+        object.__setattr__(self, "quick", quick)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Call)
+        return (self.fn, self.args, self.quick) == (other.fn, other.args, other.quick)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.fn, self.args, self.quick))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (functools.partial(type(self), quick=self.quick), (self.fn, *self.args))
 
 
 class Compute(_FunctionEffect):

@@ -15,9 +15,11 @@ effects always completes). No polling.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Protocol, TypeVar
 
+from speedlab._constants import QUICK_CALL_LIMIT
 from speedlab.jobs.base import Job
 from speedlab.jobs.effects import (
     Await,
@@ -37,7 +39,15 @@ from speedlab.models._sharing import LocalMemory
 from speedlab.models._stop import StopSignal
 from speedlab.models._unit import UnitRun
 
-__all__ = ["AsyncLoop", "AsyncRun", "AsyncTransport", "LoopEvent", "LoopTask", "compute_inline"]
+__all__ = [
+    "AsyncLoop",
+    "AsyncRun",
+    "AsyncTransport",
+    "LoopEvent",
+    "LoopTask",
+    "QuickCalls",
+    "compute_inline",
+]
 
 T = TypeVar("T")
 
@@ -100,6 +110,35 @@ class AsyncTransport(Protocol):
     def aclose(self) -> Awaitable[None]:
         """Close the connections."""
         ...
+
+
+class QuickCalls:
+    """Where a run's quick ``Call`` s go: on the loop, until one of them was not quick.
+
+    A thread hop costs more CPU than a small file write (see ``Call``), so quick calls run
+    right on the loop; each is timed, and once one has kept the loop longer than ``limit``
+    (a slow or busy disk) every later call of the run goes to a worker thread instead.
+
+    Args:
+        limit: The longest a quick call may take and still keep the next ones on the loop.
+        clock: A monotonic clock.
+    """
+
+    def __init__(
+        self, limit: float = QUICK_CALL_LIMIT, clock: Callable[[], float] = time.perf_counter
+    ) -> None:
+        self.limit = limit
+        self.inline = True
+        self._clock = clock
+
+    def run(self, effect: Call) -> CallResult:
+        """Run ``effect`` here; stop running calls inline if it took longer than ``limit``."""
+        start = self._clock()
+        try:
+            return effect.run()
+        finally:
+            if self._clock() - start > self.limit:
+                self.inline = False
 
 
 async def compute_inline(effect: Compute) -> CallResult:
@@ -189,8 +228,12 @@ class AsyncRun:
         stopped = loop.event()
         workers: list[LoopTask] = []
 
+        quick = QuickCalls()
+
         async def call(effect: Call) -> CallResult:
-            # In a worker thread: the loop serves other units while the disk works.
+            if effect.quick and quick.inline:
+                return quick.run(effect)
+            # In a worker thread: the loop serves other units while the call blocks.
             return await loop.run_in_thread(effect.run)
 
         effects = AsyncEffects(

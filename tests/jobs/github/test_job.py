@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import random
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from speedlab.jobs.github._job import (
     DEFAULT_KEYWORDS,
     GitHubJob,
     SearchStatistics,
+    SeededOnUse,
     utc_timestamp,
 )
 from speedlab.jobs.github._query import SearchConfig, Secret
@@ -210,3 +212,12 @@ def test_utc_timestamp() -> None:
     assert utc_timestamp(1_700_000_000.5) == "2023-11-14T22:13:20Z"
     assert len(utc_timestamp()) == 20
     assert GitHubJob(keywords=["x"]).fetched_at.endswith("Z")
+
+
+def test_a_unit_s_random_is_seeded_on_its_first_draw_with_the_same_draws() -> None:
+    lazy = SeededOnUse("3:torch")
+    eager = random.Random("3:torch")
+    assert [lazy.uniform(0, 5) for _ in range(3)] == [eager.uniform(0, 5) for _ in range(3)]
+    assert lazy.randrange(10**30) == eager.randrange(10**30)  # getrandbits, seeded already
+    fresh = SeededOnUse("3:torch")
+    assert fresh.getrandbits(64) == random.Random("3:torch").getrandbits(64)

@@ -16,6 +16,7 @@ from speedlab.jobs.github._query import (
     Secret,
     build_search_request,
     origin_of,
+    same_origin,
     search_query,
     token_from_env,
 )
@@ -187,3 +188,23 @@ def test_empty_keywords_are_usage_errors(keyword: str) -> None:
 def test_a_keyword_with_a_lone_surrogate_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="not valid text"):
         search_query("bad\udcff")
+
+
+@pytest.mark.parametrize(
+    ("api", "url", "same"),
+    [
+        ("http://127.0.0.1:8123", "http://127.0.0.1:8123/search?q=x", True),
+        ("http://127.0.0.1:8123/api/v3/", "http://127.0.0.1:8123/other", True),
+        ("http://127.0.0.1:8123", "http://127.0.0.1:81234/search", False),
+        ("http://127.0.0.1:8123", "http://127.0.0.1:8123@evil.example/search", False),
+        ("http://127.0.0.1:8123", "http://127.0.0.1:8123\\@evil.example/", False),
+        ("https://api.github.com", "https://api.github.com:443/x", True),
+        ("https://API.github.com", "https://api.github.com/x", True),
+        ("http://user@h:80", "http://user@h:80/x", False),  # no shortcut for user-info
+        ("http://h:99999", "http://h:99999/x", False),  # a bad port: no origin at all
+    ],
+)
+def test_same_origin_shortcut_agrees_with_the_full_comparison(
+    api: str, url: str, same: bool
+) -> None:
+    assert same_origin(url, api) is same

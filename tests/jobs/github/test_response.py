@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from urllib.parse import urljoin
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speedlab.jobs.effects import HttpResponse
@@ -17,10 +19,13 @@ from speedlab.jobs.github._response import (
     MAX_RATE_COUNT,
     MAX_RETRY_AFTER,
     RateLimitInfo,
+    _parse_links,
     classify,
+    header,
     parse_link_header,
     parse_rate_limit,
     parse_search_body,
+    resolve_link,
     server_message,
 )
 from speedlab.jobs.github._search import search_keyword
@@ -353,3 +358,101 @@ def test_quoted_server_text_is_bounded() -> None:
     html = HttpResponse(500, {}, b"<p>" + b"z" * 5_000_000 + b"</p>", URL)
     assert len(classify(html).message) <= 250
     assert len(parse_rate_limit({"x-ratelimit-resource": "r" * 10_000}).resource or "") == 200
+
+
+# Pieces of Link headers, GitHub's own form among them, to compare the two readings.
+_LINK_PIECES = st.sampled_from(
+    [
+        "<",
+        ">",
+        "; ",
+        ", ",
+        'rel="next"',
+        'rel="last"',
+        'REL="prev"',
+        "rel=next",
+        " ",
+        '"',
+        "https://api.github.com/search?q=x&page=2",
+        "/x",
+        "a<b",
+        ";",
+        ",",
+        "title=x",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINK_PIECES, max_size=12).map("".join))
+def test_github_s_link_form_reads_as_the_general_parser_reads_it(value: str) -> None:
+    assert parse_link_header(value) == (_parse_links(value) if value else {})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["next", "last", "prev"]), st.integers(1, 99)), max_size=4)
+)
+def test_github_s_own_link_headers_take_the_fast_path(links: list[tuple[str, int]]) -> None:
+    value = ", ".join(f'<https://api.github.com/x?page={n}>; rel="{rel}"' for rel, n in links)
+    expected: dict[str, str] = {}
+    for rel, n in links:
+        expected.setdefault(rel, f"https://api.github.com/x?page={n}")
+    assert parse_link_header(value) == expected == (_parse_links(value) if value else {})
+
+
+_URL_PIECES = st.sampled_from(
+    [
+        "http://",
+        "https://",
+        "HTTP://",
+        "api.github.com",
+        "127.0.0.1:8080",
+        "[::1]",
+        "[::1",
+        "/",
+        "//",
+        "/./",
+        "/../",
+        "?",
+        "q=x+y&page=2",
+        "#",
+        "frag",
+        ";",
+        "p",
+        "@",
+        ":",
+        "%20",
+        " ",
+        "\\",
+        "\t",
+        "é",
+        "a",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=8).map("".join))
+def test_resolving_a_link_is_urljoin(link: str) -> None:
+    base = "https://api.github.com/search/repositories?q=x"
+    try:
+        expected = urljoin(base, link)
+    except ValueError as exc:
+        with pytest.raises(ValueError, match=re.escape(str(exc))):
+            resolve_link(base, link)
+    else:
+        assert resolve_link(base, link) == expected
+
+
+def test_headers_named_in_any_case_are_read() -> None:
+    headers = {
+        "X-RateLimit-Remaining": "0",
+        "Retry-After": "7",
+        "Link": '<https://a/b>; rel="next"',
+    }
+    assert parse_rate_limit(headers).remaining == 0
+    assert parse_rate_limit(headers).retry_after == 7.0
+    assert header(headers, "link") == '<https://a/b>; rel="next"'
+    verdict = classify(HttpResponse(200, headers, body([1]), URL))
+    assert verdict.next_url == "https://a/b"

@@ -18,13 +18,14 @@ A keyword with spaces (``web scraping``) becomes several AND-ed search terms, as
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
 from speedlab._exceptions import UsageError
@@ -340,12 +341,30 @@ def same_origin(url: str, api: str) -> bool:
     """
     if "\\" in url or _SPACE.search(url):
         return False
+    prefix = _origin_prefix(api)
+    if prefix is not None and url.startswith(prefix):
+        # The API's own scheme://host:port/ as written: the same origin, and no user-info.
+        return True
     try:
         if "@" in urlsplit(url).netloc:
             return False
         return origin_of(url) == origin_of(api)
     except ValueError:  # a bad port or an unclosed IPv6 bracket
         return False
+
+
+@functools.lru_cache(maxsize=16)
+def _origin_prefix(api: str) -> str | None:
+    """``scheme://netloc/`` of the API URL as written (None if it has a user-info part or no
+    readable origin): a URL starting with it is on the API's origin without parsing it."""
+    try:
+        parts = urlsplit(api)
+        origin_of(api)  # a bad port or bracket: no shortcut
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc or "@" in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def build_search_request(
@@ -373,8 +392,9 @@ def build_search_request(
         UsageError: the keyword is empty or only whitespace.
     """
     if page_url is None:
-        query = urlencode({"q": search_query(keyword), "per_page": config.per_page})
-        url = f"{config.api.rstrip('/')}/search/repositories?{query}"
+        # What urlencode({"q": ..., "per_page": ...}) gives, without its generic machinery.
+        query = quote_plus(search_query(keyword))
+        url = f"{config.api.rstrip('/')}/search/repositories?q={query}&per_page={config.per_page}"
     else:
         url = page_url
     return request_for(url, config)

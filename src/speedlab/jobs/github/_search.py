@@ -32,7 +32,6 @@ Example (a model's loop, in miniature)::
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import random
 import time
@@ -59,7 +58,7 @@ from speedlab.jobs.github._query import (
     search_query,
 )
 from speedlab.jobs.github._ratelimit import RateGate, limited_wait
-from speedlab.jobs.github._response import Classified, SearchPage, classify
+from speedlab.jobs.github._response import Classified, SearchPage, classify, parse_rate_limit
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -231,7 +230,7 @@ def _fetch_page(
             return ("failed", refusal)
         progress.attempts += 1
         try:
-            reply = yield Send(dataclasses.replace(request, admit=admit))
+            reply = yield Send(request.with_admit(admit))
         except BaseException:
             gate.release()  # closed or cancelled while in flight
             raise
@@ -253,12 +252,13 @@ def _fetch_page(
             fault = (reply.kind, reply.message, None)
         elif isinstance(reply, HttpResponse):
             now = clock()
+            rate = parse_rate_limit(reply.headers, now)  # never raises: read once, used twice
             # The reservation ends first, whatever the response turns out to mean.
             if same_origin(reply.url or request.url, config.api):
-                gate.observe(now, reply.headers)
+                gate.observe(now, rate)
             else:  # another server's limits are not ours
                 gate.release()
-            verdict = classify(reply, now, config.per_page)
+            verdict = classify(reply, now, config.per_page, rate=rate)
             if verdict.kind == "ok":
                 assert verdict.page is not None
                 _add_page(progress, verdict.page)
