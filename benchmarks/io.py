@@ -33,7 +33,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from baselines import aiohttp_gather, threadpool_requests
-from speedlab._constants import DEFAULT_ASYNC_TASKS, DEFAULT_THREAD_WORKERS
+from speedlab._constants import (
+    ASYNCIO_MAX_CONNECTIONS,
+    DEFAULT_ASYNCIO_TASKS,
+    DEFAULT_THREAD_WORKERS,
+)
 from speedlab._machine import describe_environment
 from speedlab.jobs.github import GitHubJob, SearchConfig
 from speedlab.models import DEFAULT_LOOP, models_for, run_model
@@ -110,7 +114,7 @@ def baseline_threads(url: str, out: Path, queries: list[str]) -> float:
 
 def baseline_aiohttp(url: str, out: Path, queries: list[str]) -> float:
     start = time.perf_counter()
-    aiohttp_gather.get_many_stats(url, str(out), queries, DEFAULT_ASYNC_TASKS)
+    aiohttp_gather.get_many_stats(url, str(out), queries, ASYNCIO_MAX_CONNECTIONS)
     return time.perf_counter() - start
 
 
@@ -186,7 +190,7 @@ def scaling_child(count: int, url: str) -> None:
     with tempfile.TemporaryDirectory(prefix="speedlab-mem-") as tmp:
         job = GitHubJob(queries, SearchConfig(api=url, out_dir=Path(tmp)), resume=False)
         before = client_cpu()
-        result = run_model("asyncio", job, concurrency=DEFAULT_ASYNC_TASKS)
+        result = run_model("asyncio", job, concurrency=DEFAULT_ASYNCIO_TASKS)
         cpu = client_cpu() - before
     peak = result.peak_rss_bytes  # VmHWM of this process (see speedlab.models._recorder)
     print(
@@ -264,7 +268,7 @@ def compare(latency: float, count: int, repeats: int, report: dict[str, object])
 def scaling(sizes: tuple[int, ...], report: dict[str, object]) -> bool:
     """The asyncio model on growing runs of fresh keywords; return whether the targets held."""
     print(
-        f"\nscaling: asyncio, concurrency {DEFAULT_ASYNC_TASKS}, zero latency, fresh keywords, "
+        f"\nscaling: asyncio, concurrency {DEFAULT_ASYNCIO_TASKS}, zero latency, fresh keywords, "
         "each size in a fresh process"
     )
     print(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from speedlab._constants import QUICK_CALL_LIMIT
+from speedlab._constants import ASYNCIO_MAX_CONNECTIONS, DEFAULT_ASYNCIO_TASKS, QUICK_CALL_LIMIT
 from speedlab.jobs.effects import Call, CallResult
 from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
 from speedlab.models import (
@@ -23,6 +23,7 @@ from speedlab.models import (
     UnitFinished,
     UnitStarted,
     UnitWaiting,
+    aio,
     models_for,
     run_model,
 )
@@ -476,3 +477,22 @@ def test_quick_calls_leave_the_loop_after_the_first_that_overran() -> None:
     assert quick.inline
     assert quick.run(call) == CallResult((3, 1))
     assert not quick.inline
+
+
+def test_asyncio_tasks_share_one_connection_each_up_to_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert aio.connections_for(1) == 1
+    assert aio.connections_for(ASYNCIO_MAX_CONNECTIONS) == ASYNCIO_MAX_CONNECTIONS
+    assert aio.connections_for(DEFAULT_ASYNCIO_TASKS) == ASYNCIO_MAX_CONNECTIONS
+    limits: list[int] = []
+
+    class Recording(aio.AiohttpTransport):
+        def __init__(self, *, limit: int) -> None:
+            limits.append(limit)
+            super().__init__(limit=limit)
+
+    monkeypatch.setattr(aio, "AiohttpTransport", Recording)
+    assert run_model("asyncio", SleepJob(count=3, seconds=0)).concurrency == DEFAULT_ASYNCIO_TASKS
+    run_model("asyncio", SleepJob(count=3, seconds=0), concurrency=7)
+    assert limits == [ASYNCIO_MAX_CONNECTIONS, 7]

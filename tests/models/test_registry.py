@@ -63,7 +63,7 @@ def test_sequential_refuses_a_concurrency_above_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "default"), [("threads", 16), ("asyncio", 100), ("handmade", 100)]
+    ("model", "default"), [("threads", 16), ("asyncio", 200), ("handmade", 100)]
 )
 def test_default_concurrency_is_the_named_constant(model: str, default: int) -> None:
     assert run_model(model, SleepJob(count=1, seconds=0)).concurrency == default

@@ -185,7 +185,7 @@ _SPECS = (
         "asyncio",
         "async",
         "tasks of one asyncio event loop on one thread",
-        "100",
+        "200 (over at most 100 connections)",
         "speedlab.models.aio",
         compute="inline on the event loop: one core, and every other task waits",
         loops=(DEFAULT_LOOP, "uvloop"),

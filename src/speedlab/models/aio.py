@@ -2,7 +2,9 @@
 
 The async family (:mod:`speedlab.models._async_family`) does the work; this module lends it
 asyncio's primitives (:class:`AsyncioLoop`) and an aiohttp transport whose connector allows
-``concurrency`` connections. ``Compute`` effects run inline: the loop, and every other unit,
+one connection per task, up to 100 (:func:`connections_for`): by default 200 tasks share 100
+connections, so a freed connection never waits for a search to want it. ``Compute`` effects
+run inline: the loop, and every other unit,
 waits while one computes (the lecture's frozen spinner).
 
 ``run()`` starts a fresh loop with ``asyncio.Runner``, asyncio's own or, with
@@ -25,7 +27,7 @@ import functools
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-from speedlab._constants import DEFAULT_ASYNC_TASKS
+from speedlab._constants import ASYNCIO_MAX_CONNECTIONS, DEFAULT_ASYNCIO_TASKS
 from speedlab._exceptions import UsageError
 from speedlab.jobs.base import Job
 from speedlab.models._aiohttp_transport import AiohttpTransport
@@ -35,7 +37,16 @@ from speedlab.models._registry import DEFAULT_LOOP, MODELS
 from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult
 from speedlab.models._stop import StopSignal
 
-__all__ = ["LOOPS", "NAME", "UVLOOP_MISSING", "AsyncioLoop", "arun", "loop_factory", "run"]
+__all__ = [
+    "LOOPS",
+    "NAME",
+    "UVLOOP_MISSING",
+    "AsyncioLoop",
+    "arun",
+    "connections_for",
+    "loop_factory",
+    "run",
+]
 
 NAME = "asyncio"
 
@@ -117,7 +128,7 @@ def _new_run(
         NAME,
         job,
         concurrency=concurrency,
-        default=DEFAULT_ASYNC_TASKS,
+        default=DEFAULT_ASYNCIO_TASKS,
         on_event=on_event,
         stop=stop,
     )
@@ -141,11 +152,23 @@ def _loop_error(state: AsyncRun, loop: asyncio.AbstractEventLoop, context: dict[
     loop.default_exception_handler(context)
 
 
+def connections_for(concurrency: int) -> int:
+    """The connections ``concurrency`` searches share: one each, up to ``ASYNCIO_MAX_CONNECTIONS``.
+
+    Above that, searches wait for a connection in aiohttp's pool, ready to send the moment one
+    is free, while the search that freed it parses its page and saves it.
+
+    >>> connections_for(8), connections_for(200)
+    (8, 100)
+    """
+    return min(concurrency, ASYNCIO_MAX_CONNECTIONS)
+
+
 async def _main(state: AsyncRun) -> None:
     loop = asyncio.get_running_loop()
     previous = loop.get_exception_handler()
     loop.set_exception_handler(functools.partial(_loop_error, state))
-    transport = AiohttpTransport(limit=state.concurrency)
+    transport = AiohttpTransport(limit=connections_for(state.concurrency))
     try:
         await state.main(AsyncioLoop(), transport)
     finally:
@@ -181,7 +204,8 @@ def run(
 
     Args:
         job: The job to run.
-        concurrency: Worker tasks and connections (default ``DEFAULT_ASYNC_TASKS``, 100).
+        concurrency: Searches at once, one task each (default ``DEFAULT_ASYNCIO_TASKS``, 200),
+            over at most ``connections_for(concurrency)`` connections.
         on_event: Called (on this thread, inside the loop) with every RunEvent.
         stop: When set, the workers are cancelled: sleeps and requests in flight end at once,
             the session is closed, and the result is ``interrupted``.
