@@ -7,6 +7,9 @@ one unit awaits a response or a sleep, the loop runs the others. The loop itself
 run in a thread) and the transport as an :class:`AsyncTransport`; nothing here imports
 asyncio, so :mod:`speedlab.loop` runs the same code.
 
+``Call`` effects go to a worker thread, but a quick one (a result file's save) runs on the
+loop, where it costs less than the hop, for as long as such calls stay quick (:class:`QuickCalls`).
+
 A stop request (a :class:`~speedlab.models._stop.StopSignal`) sets a loop event from the
 caller's thread through ``call_threadsafe``; a watcher task wakes on it and cancels the
 workers, so each unit is closed at the effect it was awaiting (its own code between two

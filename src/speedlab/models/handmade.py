@@ -6,7 +6,8 @@ runs the same jobs as asyncio through the same async family
 (:class:`LoopAdapter`) and :class:`~speedlab.loop.HandmadeTransport`.
 
 - ``Compute`` runs inline: the loop, and every other unit, waits (as under asyncio).
-- ``Call`` runs on :class:`~speedlab.loop.WorkerThreads`, joined when the run ends.
+- ``Call`` runs on :class:`~speedlab.loop.WorkerThreads`, joined when the run ends; a quick
+  one (a result file's save) runs on the loop while such calls stay quick, as under asyncio.
 - ``Await`` runs the user's coroutine on this loop, so only a *portable* coroutine works: one
   that awaits other coroutines, ``asyncio.sleep(0)`` or ``speedlab.loop``'s own awaitables.
   A coroutine that needs asyncio's loop (``asyncio.sleep(1)``, aiohttp) cannot run on another
