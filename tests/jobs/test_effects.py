@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 import pytest
@@ -57,3 +58,17 @@ def test_a_quick_call_is_another_effect_and_stays_quick_when_pickled() -> None:
     assert copy.run() == CallResult((3, 1))
     with pytest.raises(AttributeError):
         quick.quick = False  # type: ignore[misc]
+
+
+def test_with_admit_is_replace_for_every_field() -> None:
+    request = HttpRequest(
+        "GET", "http://h/x", {"A": "b"}, 3.0, max_bytes=10, admit=None, ca_file="/ca.pem"
+    )
+
+    def admit() -> float:
+        return 0.0
+
+    copy = request.with_admit(admit)
+    expected = dataclasses.replace(request, admit=admit)
+    for field in dataclasses.fields(HttpRequest):
+        assert getattr(copy, field.name) == getattr(expected, field.name), field.name

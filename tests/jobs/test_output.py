@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -113,3 +114,42 @@ def test_a_directory_in_the_way_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="torch is a directory; remove it"):
         save_atomic(tmp_path, "torch", b"[1]")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["torch"]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer (POSIX)")
+# An interruption right as the file is opened drops its FileIO unassigned: its finalizer closes
+# the descriptor, and says so with a ResourceWarning; that is the point, not a failure.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_interruption_anywhere_in_a_save_leaves_no_file_and_no_descriptor(
+    tmp_path: Path,
+) -> None:
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    out = OutputDir(tmp_path)
+    out.check()
+    fds = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    interrupted = 0
+    try:
+        for i in range(400):  # timers from 10 to 130 µs land at every step of a save
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0.00001 * (1 + i % 13))
+                out.save(f"f{i % 20}", b"x" * 4000)
+            except KeyboardInterrupt:
+                interrupted += 1
+            finally:
+                try:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                except KeyboardInterrupt:
+                    interrupted += 1
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted  # the test did interrupt saves
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    if fds is not None:
+        assert len(os.listdir("/proc/self/fd")) == fds
+    for saved in tmp_path.iterdir():  # whatever was saved is whole
+        assert saved.read_bytes() == b"x" * 4000

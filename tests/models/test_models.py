@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from speedlab._constants import ASYNCIO_MAX_CONNECTIONS, DEFAULT_ASYNCIO_TASKS, QUICK_CALL_LIMIT
+from speedlab._constants import ASYNCIO_MAX_CONNECTIONS, DEFAULT_ASYNCIO_TASKS
 from speedlab.jobs.effects import Call, CallResult
 from speedlab.jobs.sleep import SLOW_RESULT, SleepJob
 from speedlab.models import (
@@ -23,6 +23,7 @@ from speedlab.models import (
     UnitFinished,
     UnitStarted,
     UnitWaiting,
+    _async_family,
     aio,
     models_for,
     run_model,
@@ -451,7 +452,10 @@ def test_blocking_calls_run_off_the_event_loop_only_under_async_models(model: st
 
 
 @pytest.mark.parametrize("model", [m for m in ALL if MODELS[m].family == "async"])
-def test_quick_calls_run_on_the_loop_while_they_stay_quick(model: str) -> None:
+def test_quick_calls_run_on_the_loop_while_they_stay_quick(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_async_family, "QUICK_CALL_LIMIT", 60.0)  # quick, however busy the box
     loop_thread = threading.main_thread().name
     result = run_model(model, QuickCallJob(), concurrency=1)
     threads = result.record("a").data
@@ -461,10 +465,12 @@ def test_quick_calls_run_on_the_loop_while_they_stay_quick(model: str) -> None:
 
 
 @pytest.mark.parametrize("model", [m for m in ALL if MODELS[m].family == "async"])
-def test_after_one_slow_quick_call_the_next_ones_go_to_a_worker_thread(model: str) -> None:
+def test_after_one_slow_quick_call_the_next_ones_go_to_a_worker_thread(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_async_family, "QUICK_CALL_LIMIT", 0.2)
     loop_thread = threading.main_thread().name
-    slow = QuickCallJob(nap=QUICK_CALL_LIMIT * 4)
-    threads = run_model(model, slow, concurrency=1).record("a").data
+    threads = run_model(model, QuickCallJob(nap=0.5), concurrency=1).record("a").data
     assert threads["before"] == loop_thread
     assert threads["after"] != loop_thread  # the slow call moved the rest off the loop
 

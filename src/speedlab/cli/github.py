@@ -23,6 +23,7 @@ from speedlab._text import NO_SECRETS, Redactor, plural
 from speedlab._trust import CA_FILE_ENV, ca_file_from_env
 from speedlab.cli._options import integer, seconds
 from speedlab.cli._signals import interrupt_exit_code
+from speedlab.jobs.github._origin import same_origin
 from speedlab.jobs.github._query import (
     DEFAULT_API_URL,
     DEFAULT_KEYWORDS,
@@ -33,7 +34,6 @@ from speedlab.jobs.github._query import (
     MAX_WAIT,
     SearchConfig,
     Secret,
-    same_origin,
     token_from_env,
 )
 from speedlab.models import DEFAULT_LOOP, MODELS, RunInterrupted, RunResult, models_for

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import itertools
 import os
 import stat
@@ -51,7 +52,8 @@ _READ_FLAGS = (
 )
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
-# Temporary and probe names: unique per process, thread and write, so no random name is needed.
+# Temporary and probe names: unique per process, thread and write, so no random name is needed
+# (tempfile.mkstemp draws random names and cost ~0.8 ms a file here, as much as parsing a page).
 _counter = itertools.count()
 
 
@@ -168,21 +170,6 @@ def _resolve_directory(out_dir: Path) -> str:
     return directory
 
 
-def _create_temp(directory: str, name: str) -> tuple[int, str]:
-    """Create and open a new hidden temporary file next to ``name``.
-
-    ``tempfile.mkstemp`` draws random names and cost ~0.8 ms a file here, as much as parsing a
-    response; a name made of the pid, the thread and a counter is unique already, and O_EXCL
-    (retried on a clash with a stale file) keeps it safe.
-    """
-    while True:
-        temp = os.path.join(directory, _unique(name[:40]))
-        try:
-            return os.open(temp, _CREATE_FLAGS, 0o644), temp
-        except FileExistsError:
-            continue
-
-
 class OutputDir:
     """An output directory that is checked and resolved once, then receives many files.
 
@@ -212,35 +199,52 @@ class OutputDir:
         self._real = check_output_dir(self.path, option=option)
 
     def save(self, name: str, data: bytes, *, durable: bool = False) -> Path:
-        """Write ``data`` to the file ``name`` atomically; see :func:`save_atomic`."""
+        """Write ``data`` to the file ``name`` atomically; see :func:`save_atomic`.
+
+        Whatever interrupts it, even a ``KeyboardInterrupt`` between two of its lines, the
+        temporary file is removed and its descriptor closed.
+        """
         directory = self._real or _resolve_directory(self.path)
         _check_name(name)
-        try:
-            fd, temp = _create_temp(directory, name)
-        except FileNotFoundError:
-            if self._real is None:
-                raise
-            # Removed since it was resolved: create and resolve it again, as a first save would.
-            self._real = None
-            return self.save(name, data, durable=durable)
-        self._real = directory
         target = os.path.join(directory, name)
+        temp = ""  # the temporary file, once it may be ours
+        file: io.FileIO | None = None
+        opened = False
         try:
-            try:
-                # os.write on the raw descriptor: os.fdopen would add fstat, ioctl and a buffer.
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                if durable:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
+            while True:
+                temp = os.path.join(directory, _unique(name[:40]))
+                try:
+                    # A FileIO owns the descriptor from the moment open() returns (O_CREAT |
+                    # O_EXCL, which never follows a symbolic link): even if an interruption
+                    # lands before it is assigned, dropping it closes the descriptor.
+                    file = io.FileIO(temp, "xb")
+                    break
+                except FileExistsError:  # a stale file of an earlier process: not ours
+                    temp = ""
+            opened = True
+            self._real = directory
+            view = memoryview(data)
+            while view:
+                view = view[file.write(view) or 0 :]
+            if durable:
+                os.fsync(file.fileno())
+            file.close()
             # Renaming replaces whatever non-directory entry has the name, a symbolic link
             # included (never what it points to).
             os.replace(temp, target)
+            temp = ""
         except BaseException as exc:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+            if file is not None:
+                with contextlib.suppress(OSError):
+                    file.close()
+            if temp:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
+            if isinstance(exc, FileNotFoundError) and not opened and self._real is not None:
+                # Removed since it was resolved: create and resolve it again, as a first save
+                # would.
+                self._real = None
+                return self.save(name, data, durable=durable)
             if isinstance(exc, OSError) and exc.errno in (errno.EISDIR, errno.ENOTEMPTY):
                 raise OutputError(
                     f"{printable(target)} is a directory; remove it to save this file"

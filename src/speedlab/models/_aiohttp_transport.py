@@ -1,7 +1,8 @@
 """Move a unit's HTTP requests with ``aiohttp``: the transport of the asyncio model.
 
-One :class:`AiohttpTransport` owns one ``ClientSession`` whose connector allows as many
-connections as the run's concurrency. Like the requests transport it never follows
+One :class:`AiohttpTransport` owns one ``ClientSession`` whose connector allows ``limit``
+connections; more requests than that wait their turn before their timeout starts (the asyncio
+model runs twice as many searches as connections). Like the requests transport it never follows
 redirects, never resends a request on its own, keeps no cookies, ignores the environment, and
 sends the URL exactly as the job encoded it. It bounds what a server can cost the same way too:
 
@@ -69,6 +70,7 @@ class AiohttpTransport:
     def __init__(self, *, limit: int) -> None:
         self._limit = limit
         self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None  # one per connection the pool allows
         self._ssl: dict[str, ssl.SSLContext] = {}  # --ca-file: one context per file
 
     async def open(self) -> None:
@@ -86,13 +88,24 @@ class AiohttpTransport:
             # what it sends), so switch that off, as aiohttp's own test client does.
             if hasattr(session, "_retry_connection"):
                 session._retry_connection = False
+            self._slots = asyncio.Semaphore(self._limit)
             self._session = session
 
     async def send(self, request: HttpRequest) -> HttpResponse | TransportError:
         """Perform ``request``; return the response, or why there is none."""
         await self.open()
-        session = self._session
+        session, slots = self._session, self._slots
         assert session is not None
+        assert slots is not None
+        # More requests than connections wait here, not in aiohttp's pool, whose wait would
+        # count against the request's timeout: a request that waited its turn for a connection
+        # must not time out before it is sent.
+        async with slots:
+            return await self._send(session, request)
+
+    async def _send(
+        self, session: aiohttp.ClientSession, request: HttpRequest
+    ) -> HttpResponse | TransportError:
         limit = request.max_bytes if request.max_bytes is not None else DEFAULT_MAX_RESPONSE_BYTES
         token = _admit.set(request.admit)
         try:
@@ -146,6 +159,7 @@ class AiohttpTransport:
     async def aclose(self) -> None:
         """Close the session and its connections (safe to call twice)."""
         session, self._session = self._session, None
+        self._slots = None
         if session is not None:
             await session.close()
             # Let the transports' close callbacks run before the loop goes away.

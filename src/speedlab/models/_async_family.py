@@ -36,6 +36,7 @@ from speedlab.jobs.effects import (
 from speedlab.models._drivers import AsyncEffects, await_on_loop, drive_async
 from speedlab.models._events import EventHandler, RunEvent
 from speedlab.models._executor_family import new_shared_state
+from speedlab.models._held_signals import call_with_signals_held
 from speedlab.models._recorder import Recorder, check_concurrency
 from speedlab.models._result import RunInterrupted, RunOutOfMemory, RunResult
 from speedlab.models._sharing import LocalMemory
@@ -121,16 +122,19 @@ class QuickCalls:
     A thread hop costs more CPU than a small file write (see ``Call``), so quick calls run
     right on the loop; each is timed, and once one has kept the loop longer than ``limit``
     (a slow or busy disk) every later call of the run goes to a worker thread instead.
+    Ctrl-C and SIGTERM wait until a call on the loop has returned (:mod:`._held_signals`), as
+    they would in a worker thread: a save is never cut half-way.
 
     Args:
-        limit: The longest a quick call may take and still keep the next ones on the loop.
+        limit: The longest a quick call may take and still keep the next ones on the loop
+            (None: ``QUICK_CALL_LIMIT``).
         clock: A monotonic clock.
     """
 
     def __init__(
-        self, limit: float = QUICK_CALL_LIMIT, clock: Callable[[], float] = time.perf_counter
+        self, limit: float | None = None, clock: Callable[[], float] = time.perf_counter
     ) -> None:
-        self.limit = limit
+        self.limit = QUICK_CALL_LIMIT if limit is None else limit
         self.inline = True
         self._clock = clock
 
@@ -138,7 +142,7 @@ class QuickCalls:
         """Run ``effect`` here; stop running calls inline if it took longer than ``limit``."""
         start = self._clock()
         try:
-            return effect.run()
+            return call_with_signals_held(effect.run)
         finally:
             if self._clock() - start > self.limit:
                 self.inline = False

@@ -9,14 +9,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from speedlab._exceptions import UsageError
+from speedlab.jobs.github._origin import origin_of, same_origin
 from speedlab.jobs.github._query import (
     DEFAULT_USER_AGENT,
     UNDOCUMENTED_LIMIT,
     SearchConfig,
     Secret,
     build_search_request,
-    origin_of,
-    same_origin,
     search_query,
     token_from_env,
 )

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speedlab.jobs.effects import HttpResponse
+from speedlab.jobs.github._links import _parse_links, parse_link_header, resolve_link
 from speedlab.jobs.github._query import SearchConfig
 from speedlab.jobs.github._ratelimit import RateGate
 from speedlab.jobs.github._response import (
@@ -19,13 +20,10 @@ from speedlab.jobs.github._response import (
     MAX_RATE_COUNT,
     MAX_RETRY_AFTER,
     RateLimitInfo,
-    _parse_links,
     classify,
     header,
-    parse_link_header,
     parse_rate_limit,
     parse_search_body,
-    resolve_link,
     server_message,
 )
 from speedlab.jobs.github._search import search_keyword
@@ -456,3 +454,10 @@ def test_headers_named_in_any_case_are_read() -> None:
     assert header(headers, "link") == '<https://a/b>; rel="next"'
     verdict = classify(HttpResponse(200, headers, body([1]), URL))
     assert verdict.next_url == "https://a/b"
+
+
+@pytest.mark.parametrize("hostile", ["<" * 200_000, "<a" * 100_000, "<" + "a" * 200_000])
+def test_a_huge_hostile_link_header_is_read_in_linear_time(hostile: str) -> None:
+    # Quadratic before: 32 KB of "<" took 4 s, so these would outlast the test's timeout.
+    assert parse_link_header(hostile) == {}
+    assert parse_link_header(hostile + '<https://a/b>; rel="next"') == {"next": "https://a/b"}

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
         SearchStatistics,
         utc_timestamp,
     )
+    from speedlab.jobs.github._links import parse_link_header
+    from speedlab.jobs.github._origin import same_origin
     from speedlab.jobs.github._query import (
         DEFAULT_API_URL,
         DEFAULT_OUT_DIR,
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
         SearchConfig,
         Secret,
         build_search_request,
-        same_origin,
         search_query,
         token_from_env,
         validate_keyword,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
         ResponseKind,
         SearchPage,
         classify,
-        parse_link_header,
         parse_rate_limit,
         parse_search_body,
     )
@@ -77,7 +77,7 @@ _EXPORTS = {
     "SearchConfig": "speedlab.jobs.github._query",
     "Secret": "speedlab.jobs.github._query",
     "build_search_request": "speedlab.jobs.github._query",
-    "same_origin": "speedlab.jobs.github._query",
+    "same_origin": "speedlab.jobs.github._origin",
     "search_query": "speedlab.jobs.github._query",
     "token_from_env": "speedlab.jobs.github._query",
     "validate_keyword": "speedlab.jobs.github._query",
@@ -89,7 +89,7 @@ _EXPORTS = {
     "ResponseKind": "speedlab.jobs.github._response",
     "SearchPage": "speedlab.jobs.github._response",
     "classify": "speedlab.jobs.github._response",
-    "parse_link_header": "speedlab.jobs.github._response",
+    "parse_link_header": "speedlab.jobs.github._links",
     "parse_rate_limit": "speedlab.jobs.github._response",
     "parse_search_body": "speedlab.jobs.github._response",
     "MAX_REDIRECTS": "speedlab.jobs.github._search",

@@ -18,7 +18,6 @@ A keyword with spaces (``web scraping``) becomes several AND-ed search terms, as
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from speedlab._exceptions import UsageError
 from speedlab._trust import check_ca_file
 from speedlab._version import __version__
 from speedlab.jobs.effects import HttpRequest
+from speedlab.jobs.github._origin import same_origin
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -43,10 +43,8 @@ __all__ = [
     "SearchConfig",
     "Secret",
     "build_search_request",
-    "origin_of",
     "request_for",
     "request_headers",
-    "same_origin",
     "search_query",
     "token_from_env",
     "validate_keyword",
@@ -303,16 +301,6 @@ def search_query(keyword: str) -> str:
     return f"{validate_keyword(keyword)} {LANGUAGE_QUALIFIER}"
 
 
-def origin_of(url: str) -> tuple[str, str, int | None]:
-    """Return ``(scheme, host, port)`` with the default port filled in, to compare origins."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    port = parts.port
-    if port is None:
-        port = {"http": 80, "https": 443}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port
-
-
 def request_headers(config: SearchConfig, url: str) -> dict[str, str]:
     """Return the headers for a request to ``url``: Authorization only on the API's own origin.
 
@@ -327,44 +315,6 @@ def request_headers(config: SearchConfig, url: str) -> dict[str, str]:
     if config.token is not None and same_origin(url, config.api):
         headers["Authorization"] = f"Bearer {config.token.reveal()}"
     return headers
-
-
-_SPACE = re.compile(r"\s")
-
-
-def same_origin(url: str, api: str) -> bool:
-    """Tell whether ``url`` is on the API's origin, refusing URLs that parsers read differently.
-
-    ``http://evil\\@api.github.com/`` is api.github.com to ``urlsplit`` but evil to urllib3
-    (and to browsers, which read a backslash as a slash); a user-info part or white space is
-    never part of a link GitHub sends. Such a URL is never given the token.
-    """
-    if "\\" in url or _SPACE.search(url):
-        return False
-    prefix = _origin_prefix(api)
-    if prefix is not None and url.startswith(prefix):
-        # The API's own scheme://host:port/ as written: the same origin, and no user-info.
-        return True
-    try:
-        if "@" in urlsplit(url).netloc:
-            return False
-        return origin_of(url) == origin_of(api)
-    except ValueError:  # a bad port or an unclosed IPv6 bracket
-        return False
-
-
-@functools.lru_cache(maxsize=16)
-def _origin_prefix(api: str) -> str | None:
-    """``scheme://netloc/`` of the API URL as written (None if it has a user-info part or no
-    readable origin): a URL starting with it is on the API's origin without parsing it."""
-    try:
-        parts = urlsplit(api)
-        origin_of(api)  # a bad port or bracket: no shortcut
-    except ValueError:
-        return None
-    if not parts.scheme or not parts.netloc or "@" in parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def build_search_request(

@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 from speedlab._text import quote_unsafe
 from speedlab.jobs.effects import HttpResponse, lower_headers
 from speedlab.jobs.github._decode import SearchPage, decode_search_page
+from speedlab.jobs.github._links import parse_link_header, resolve_link
 from speedlab.jobs.github._query import GITHUB_API_VERSION, MAX_PER_PAGE
 
 __all__ = [
@@ -45,10 +46,8 @@ __all__ = [
     "SearchPage",
     "classify",
     "header",
-    "parse_link_header",
     "parse_rate_limit",
     "parse_search_body",
-    "resolve_link",
     "server_message",
 ]
 
@@ -81,17 +80,6 @@ _MESSAGE_SCAN = 64 * 1024
 # Only the first entries of an error body's ``errors`` list are quoted.
 _MAX_ERRORS = 20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-# Link headers: any form (one link and its parameters), and GitHub's own (the fast path).
-_LINK = re.compile(r"<([^>]*)>([^<]*)")
-_GITHUB_LINK = re.compile(r'<([^>]*)>; rel="([a-z]+)"')
-# An absolute http(s) URL of printable ASCII without a fragment, a ";", brackets or an
-# empty query: urljoin gives it back unchanged.
-_PLAIN_ABSOLUTE = re.compile(
-    r"https?://[^\x00-\x20\x7f-\U0010ffff/?#;\\\[\]]+"
-    r"(?:/[^\x00-\x20\x7f-\U0010ffff?#;\\]*)?"
-    r"(?:\?[^\x00-\x20\x7f-\U0010ffff#\\]+)?"
-)
-_GITHUB_LINKS = re.compile(r'<[^>]*>; rel="[a-z]+"(?:, <[^>]*>; rel="[a-z]+")*')
 
 # Numeric headers: a value outside these bounds is unreadable, so it is treated as absent.
 #: Largest ``x-ratelimit-limit``/``-remaining``/``-used`` (GitHub's are at most thousands).
@@ -205,51 +193,6 @@ def _retry_after(raw: str | None, now: float | None) -> float | None:
     if when.tzinfo is None:  # asctime form, or "-0000": an HTTP date is always GMT
         when = when.replace(tzinfo=UTC)
     return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)
-
-
-def resolve_link(base: str, link: str) -> str:
-    """Return ``urljoin(base, link)``: a plain absolute http(s) link (GitHub's) as it is.
-
-    For such a link ``urljoin`` only splits and joins it again, unchanged (checked by a
-    property test), at a cost of 7 µs a page.
-
-    Raises:
-        ValueError: ``urljoin`` cannot read the link (an unclosed IPv6 bracket).
-    """
-    if _PLAIN_ABSOLUTE.fullmatch(link):
-        return link
-    return urljoin(base, link)
-
-
-def parse_link_header(value: str | None) -> dict[str, str]:
-    """Parse ``Link: <url>; rel="next", <url>; rel="last"`` into ``{"next": url, ...}``.
-
-    The first link of each relation wins; unknown parameters are ignored. GitHub's own form
-    (one lower-case ``rel`` per link, ``", "`` between links) is read with one regular
-    expression; anything else goes through the general reading, which gives the same answer.
-    """
-    if not value:
-        return {}
-    if _GITHUB_LINKS.fullmatch(value):
-        links: dict[str, str] = {}
-        for url, rel in _GITHUB_LINK.findall(value):
-            links.setdefault(rel, url.strip())
-        return links
-    return _parse_links(value)
-
-
-def _parse_links(value: str) -> dict[str, str]:
-    """The general ``Link`` reading: any parameters, any case, several relations per link."""
-    links: dict[str, str] = {}
-    for match in _LINK.finditer(value):
-        url, params = match.group(1).strip(), match.group(2)
-        for param in params.split(";"):
-            key, _, raw = param.strip().strip(",").partition("=")
-            if key.strip().lower() != "rel":
-                continue
-            for rel in raw.strip().strip(",").strip().strip('"').split():
-                links.setdefault(rel.lower(), url)
-    return links
 
 
 def parse_search_body(body: bytes, per_page: int = MAX_PER_PAGE) -> SearchPage:

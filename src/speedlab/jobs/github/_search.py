@@ -50,11 +50,11 @@ from speedlab.jobs.effects import (
     Sleep,
     TransportError,
 )
+from speedlab.jobs.github._origin import same_origin
 from speedlab.jobs.github._query import (
     SearchConfig,
     build_search_request,
     request_for,
-    same_origin,
     search_query,
 )
 from speedlab.jobs.github._ratelimit import RateGate, limited_wait
