@@ -221,3 +221,21 @@ def test_a_unit_s_random_is_seeded_on_its_first_draw_with_the_same_draws() -> No
     assert lazy.randrange(10**30) == eager.randrange(10**30)  # getrandbits, seeded already
     fresh = SeededOnUse("3:torch")
     assert fresh.getrandbits(64) == random.Random("3:torch").getrandbits(64)
+
+
+def test_a_unit_s_random_copies_pickles_and_reseeds_as_random_random_does() -> None:
+    import copy
+
+    expected = random.Random("3:torch")
+    for made in (
+        copy.copy(SeededOnUse("3:torch")),
+        copy.deepcopy(SeededOnUse("3:torch")),
+        pickle.loads(pickle.dumps(SeededOnUse("3:torch"))),
+    ):
+        assert made.getstate() == expected.getstate()
+    reseeded = SeededOnUse("3:torch")
+    reseeded.seed(5)  # an explicit seed wins over the pending one
+    assert reseeded.random() == random.Random(5).random()
+    restored = SeededOnUse("3:torch")
+    restored.setstate(random.Random(9).getstate())
+    assert restored.random() == random.Random(9).random()

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from speedlab._exceptions import OutputError, UsageError
 from speedlab.jobs.base import SharedMemory
@@ -188,36 +189,56 @@ class GitHubJob:
 
 
 class SeededOnUse(random.Random):
-    """A ``random.Random`` seeded from ``seed`` on its first draw, not when made.
+    """A ``random.Random`` seeded from ``seed`` on its first use, not when made.
 
     Seeding from text hashes it and fills the generator's state (6 µs), and most searches
-    never draw (only retries and rate limits jitter their waits). The draws are those of
-    ``random.Random(seed)``.
+    never draw (only retries and rate limits jitter their waits). Everything else is
+    ``random.Random(seed)``'s: the same draws, state, copies and pickles.
 
     >>> SeededOnUse("0:torch").uniform(0, 1) == random.Random("0:torch").uniform(0, 1)
     True
     """
 
-    def __new__(cls, seed: str) -> SeededOnUse:  # noqa: ARG004 (random.Random's would seed)
+    _pending: Any
+
+    def __new__(cls, seed: Any = None) -> SeededOnUse:  # noqa: ARG004 (Random's would seed)
         return super().__new__(cls)
 
-    def __init__(self, seed: str) -> None:  # random.Random.__init__ would seed now
-        self._pending: str | None = seed
+    def __init__(self, seed: Any = None) -> None:  # random.Random.__init__ would seed now
+        self._pending = seed
+        self._seeded = False
         self.gauss_next = None
 
-    def random(self) -> float:
-        """The next float in [0, 1), seeding first if this is the first draw."""
-        if self._pending is not None:
+    def _seed_now(self) -> None:
+        if not self._seeded:
             self.seed(self._pending)
-            self._pending = None
+
+    def seed(self, a: Any = None, version: int = 2) -> None:
+        """Seed now (``random.Random.seed``); a pending seed is forgotten."""
+        self._seeded = True
+        self._pending = None
+        super().seed(a, version)
+
+    def random(self) -> float:
+        """The next float in [0, 1), seeding first if this is the first use."""
+        self._seed_now()
         return super().random()
 
     def getrandbits(self, k: int, /) -> int:
-        """``k`` random bits, seeding first if this is the first draw."""
-        if self._pending is not None:
-            self.seed(self._pending)
-            self._pending = None
+        """``k`` random bits, seeding first if this is the first use."""
+        self._seed_now()
         return super().getrandbits(k)
+
+    def getstate(self) -> tuple[Any, ...]:
+        """The state (``random.Random.getstate``), seeding first if this is the first use."""
+        self._seed_now()
+        return super().getstate()
+
+    def setstate(self, state: tuple[Any, ...]) -> None:
+        """Restore a state (``random.Random.setstate``); a pending seed is forgotten."""
+        self._seeded = True
+        self._pending = None
+        super().setstate(state)
 
 
 @dataclass(frozen=True)
