@@ -49,7 +49,7 @@ DEFAULT_ASYNC_TASKS = 100
 # many searches as connections, as an aiohttp script that gathers its tasks has: a connection a
 # search has finished with is taken at once by a search waiting for one, instead of idling while
 # the first parses its page and saves it. At zero latency that cut the client's CPU per search
-# from 0.70x to 0.57x the aiohttp script's (benchmarks/io.py), at 100 ms it changes nothing.
+# from about 0.70x to 0.60x the aiohttp script's (benchmarks/io.py; docs/downloader.md).
 DEFAULT_ASYNCIO_TASKS = 200
 ASYNCIO_MAX_CONNECTIONS = 100
 
