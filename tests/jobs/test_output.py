@@ -153,3 +153,11 @@ def test_an_interruption_anywhere_in_a_save_leaves_no_file_and_no_descriptor(
         assert len(os.listdir("/proc/self/fd")) == fds
     for saved in tmp_path.iterdir():  # whatever was saved is whole
         assert saved.read_bytes() == b"x" * 4000
+
+
+def test_write_is_save_with_the_path_as_text(tmp_path: Path) -> None:
+    out = OutputDir(tmp_path)
+    written = out.write("a", b"[1]")
+    assert written == os.path.join(os.path.realpath(tmp_path), "a")
+    assert out.save("b", b"[2]") == Path(os.path.realpath(tmp_path)) / "b"
+    assert (tmp_path / "a").read_bytes() == b"[1]"

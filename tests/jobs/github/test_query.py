@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from speedlab._exceptions import UsageError
 from speedlab.jobs.github._origin import origin_of, same_origin
@@ -207,3 +209,22 @@ def test_same_origin_shortcut_agrees_with_the_full_comparison(
     api: str, url: str, same: bool
 ) -> None:
     assert same_origin(url, api) is same
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9_.~-]{1,20}", fullmatch=True),  # the unquoted shortcut
+        st.text(min_size=1, max_size=20).filter(lambda k: k.strip()),
+    )
+)
+def test_the_first_page_s_query_string_is_urlencode_s(keyword: str) -> None:
+    try:
+        keyword.encode("utf-8")
+    except UnicodeEncodeError:
+        return  # refused earlier, by validate_keyword
+    config = SearchConfig(api="http://127.0.0.1:8123", per_page=7)
+    query = urlencode({"q": search_query(keyword), "per_page": 7})
+    assert build_search_request(keyword, config).url == (
+        f"http://127.0.0.1:8123/search/repositories?{query}"
+    )

@@ -114,14 +114,16 @@ def decode_search_page(body: bytes, per_page: int = MAX_PER_PAGE) -> SearchPage:
         raise ValueError(_describe(str(exc), per_page)) from None
     except (msgspec.DecodeError, RecursionError, ValueError) as exc:
         raise ValueError(_not_json(exc)) from None
-    ids: list[int] = []
-    for item in msgspec.structs.astuple(page.items):
-        if item is None:  # the array ended before this field
-            break
-        owner = item.owner
-        if owner is not None and owner.id is not None:
-            ids.append(owner.id)
-    return SearchPage(tuple(ids), page.total_count, page.incomplete_results)
+    # A field is None only past the array's end (a JSON null item is an error), so skipping
+    # None fields is stopping at the end.
+    ids = tuple(
+        [
+            owner.id
+            for item in msgspec.structs.astuple(page.items)
+            if item is not None and (owner := item.owner) is not None and owner.id is not None
+        ]
+    )
+    return SearchPage(ids, page.total_count, page.incomplete_results)
 
 
 def _check_syntax(data: bytes | memoryview) -> None:

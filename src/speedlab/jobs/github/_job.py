@@ -168,7 +168,7 @@ class GitHubJob:
         data = render(result, self.config.format, fetched_at=self.fetched_at)
         # Saving is an effect too: the model decides where the blocking write runs. It is
         # quick (a few KB, ~80 µs): an async model may run it on its loop (see Call).
-        saved = yield Call(self._output.save, name, data, quick=True)
+        saved = yield Call(self._output.write, name, data, quick=True)
         if not isinstance(saved, CallResult):
             raise TypeError(f"a Call must be answered with a CallResult, got {saved!r}")
         if isinstance(saved.error, OutputError):

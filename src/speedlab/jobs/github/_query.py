@@ -98,6 +98,10 @@ DEFAULT_BACKOFF_CAP = 30.0
 DEFAULT_RESET_MARGIN = 1.0
 # Search terms are joined with this qualifier, as in the lecture.
 LANGUAGE_QUALIFIER = "language:python"
+# Keywords that quote_plus leaves unchanged (ASCII letters, digits and "_.-~"), and the
+# qualifier as it appears after one in a query string.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
+_QUOTED_QUALIFIER = quote_plus(f" {LANGUAGE_QUALIFIER}")
 
 OutputFormat: TypeAlias = Literal["list", "json"]
 
@@ -343,7 +347,10 @@ def build_search_request(
     """
     if page_url is None:
         # What urlencode({"q": ..., "per_page": ...}) gives, without its generic machinery.
-        query = quote_plus(search_query(keyword))
+        if _UNRESERVED.fullmatch(keyword):  # quote_plus leaves it as it is
+            query = keyword + _QUOTED_QUALIFIER
+        else:
+            query = quote_plus(search_query(keyword))
         url = f"{config.api.rstrip('/')}/search/repositories?q={query}&per_page={config.per_page}"
     else:
         url = page_url

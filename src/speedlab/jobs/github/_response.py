@@ -91,7 +91,6 @@ MAX_RETRY_AFTER = 366 * 86_400.0
 # Longest header value read as a number or a date: 20 digits hold any int64, a date is ~30 chars.
 _NUMBER_CHARS = 20
 _DATE_CHARS = 64
-_DIGITS = re.compile(rf"[0-9]{{1,{_NUMBER_CHARS}}}")
 _SECONDS = re.compile(rf"[+-]?[0-9]{{1,{_NUMBER_CHARS}}}(?:\.[0-9]{{1,9}})?")
 
 
@@ -144,7 +143,8 @@ def _int_header(headers: Mapping[str, str], name: str, high: int) -> int | None:
     if value is None:
         return None
     text = value.strip()
-    if not _DIGITS.fullmatch(text):
+    # What [0-9]{1,20} matches (isascii: no other script's digits), a third of its cost.
+    if not (0 < len(text) <= _NUMBER_CHARS and text.isascii() and text.isdigit()):
         return None
     number = int(text)
     return number if number <= high else None
