@@ -24,6 +24,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -32,6 +33,8 @@ __all__ = ["GUARD_ENV", "ChildTask", "main"]
 
 #: The variable naming the file descriptor of the guard pipe (see :func:`main`).
 GUARD_ENV = "SPEEDLAB_BENCH_GUARD_FD"
+#: Seconds an orphaned child gets to stop the orderly way (join its workers) before it exits.
+ORPHAN_GRACE = 10.0
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,21 @@ def _interrupt_self(*_: object) -> None:
 
 
 def _watch_parent(fd: int) -> None:
-    """Block until the parent's end of the guard pipe closes, then stop as on Ctrl-C."""
+    """Block until the parent's end of the guard pipe closes, then stop as on Ctrl-C.
+
+    The SIGINT goes to the main thread itself: sent to the process, the kernel may hand it to
+    this thread, and then a main thread asleep in ``time.sleep`` is never woken. If the
+    orderly stop has not ended the process ``ORPHAN_GRACE`` seconds later, it exits anyway
+    (its workers die with it: they asked for SIGKILL when their parent dies).
+    """
     with contextlib.suppress(OSError):
         while os.read(fd, 1):
             pass
-    os.kill(os.getpid(), signal.SIGINT)
+    main = threading.main_thread().ident
+    if main is not None:
+        signal.pthread_kill(main, signal.SIGINT)
+    time.sleep(ORPHAN_GRACE)
+    os._exit(130)
 
 
 def _guard_from(environment: Mapping[str, str]) -> int | None:
