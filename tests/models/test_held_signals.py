@@ -61,3 +61,31 @@ def test_outside_the_main_thread_the_call_just_runs() -> None:
     worker.start()
     worker.join(10)
     assert seen == [7]
+
+
+def test_a_signal_that_fires_as_its_handler_is_put_back_leaves_the_other_put_back_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import _signal  # type: ignore[import-not-found]
+
+    real = _signal.signal
+    restored: list[int] = []
+
+    def signal_that_fires(signum: int, handler: object) -> object:
+        previous = real(signum, handler)
+        if handler is signal.default_int_handler:  # SIGINT is back: a Ctrl-C lands right now
+            restored.append(signum)
+            raise KeyboardInterrupt
+        restored.append(signum)
+        return previous
+
+    previous_term = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        monkeypatch.setattr(_signal, "signal", signal_that_fires)
+        with pytest.raises(KeyboardInterrupt):
+            call_with_signals_held(lambda: None)
+        monkeypatch.undo()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) is _raise_terminated  # not left holding
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)

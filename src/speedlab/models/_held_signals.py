@@ -58,7 +58,17 @@ def call_with_signals_held(fn: Callable[[], T]) -> T:
                 previous.append((signum, _signal.signal(signum, note)))
         return fn()
     finally:
-        for signum, handler in previous:
-            _signal.signal(signum, handler)
+        _put_back(previous)
         for signum in dict.fromkeys(arrived):
             signal.raise_signal(signum)  # now with its own handler: its usual effect
+
+
+def _put_back(previous: list[tuple[int, _Handler]]) -> None:
+    """Put every handler back, even if one fires (and raises) as soon as it is back."""
+    if not previous:
+        return
+    (signum, handler), rest = previous[0], previous[1:]
+    try:
+        _signal.signal(signum, handler)
+    finally:
+        _put_back(rest)
