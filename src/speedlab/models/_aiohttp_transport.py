@@ -29,7 +29,7 @@ from yarl import URL
 
 from speedlab._body import ACCEPT_ENCODING, BodyError, BodyTooLarge, reader_for
 from speedlab._constants import DEFAULT_MAX_RESPONSE_BYTES
-from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError
+from speedlab.jobs.effects import HttpRequest, HttpResponse, TransportError, lower_headers
 from speedlab.models._neterrors import describe_failure, where
 
 __all__ = ["AiohttpTransport"]
@@ -180,14 +180,8 @@ class AiohttpTransport:
 
 def _headers(raw: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
     # As http.client decodes them (ISO-8859-1, one character per byte), so that both
-    # transports hand the job the same text whatever bytes a server sends; names lower-cased
-    # and repeats joined, as lower_headers does (inlined: this runs for every response).
-    headers: dict[str, str] = {}
-    for name, value in raw:
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return headers
+    # transports hand the job the same text whatever bytes a server sends.
+    return lower_headers([(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw])
 
 
 async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:

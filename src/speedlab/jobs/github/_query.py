@@ -52,7 +52,6 @@ __all__ = [
 
 _VERSION = __version__
 
-# The real API; --api points the job at fakehub or a GitHub Enterprise server instead.
 # The lecture's KEYWORDS, in its order.
 DEFAULT_KEYWORDS: tuple[str, ...] = (
     "search",
@@ -65,6 +64,7 @@ DEFAULT_KEYWORDS: tuple[str, ...] = (
     "ML",
 )
 
+# The real API; --api points the job at fakehub or a GitHub Enterprise server instead.
 DEFAULT_API_URL = "https://api.github.com"
 # The limit assumed for a server other than api.github.com until it sends its own headers.
 UNDOCUMENTED_LIMIT = 1_000_000
